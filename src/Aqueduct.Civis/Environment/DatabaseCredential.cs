@@ -1,0 +1,28 @@
+namespace Aqueduct.Civis;
+
+/// <summary>
+/// A database parameter's injected variables: <c>NAME_HOST</c>, <c>NAME_PORT</c>, <c>NAME_DATABASE</c>,
+/// <c>NAME_CREDENTIAL_USERNAME</c>, <c>NAME_CREDENTIAL_PASSWORD</c> and <c>NAME_TYPE</c>.
+/// </summary>
+/// <param name="Host">The host name.</param>
+/// <param name="Port">The port, or <see langword="null"/> for the warehouse's default.</param>
+/// <param name="Database">The database name.</param>
+/// <param name="Username">The user name.</param>
+/// <param name="Password">The password; never shown by <see cref="ToString"/>.</param>
+/// <param name="Type">The adapter name the platform sends in <c>NAME_TYPE</c>, if any.</param>
+public sealed record DatabaseCredential(string Host, int? Port, string Database, string Username, string Password, string? Type = null)
+{
+    /// <summary>Describes the credential without its password.</summary>
+    /// <returns>For example <c>DatabaseCredential { Host = db, Port = 5432, Database = ita, Username = ita, Password = *** }</c>.</returns>
+    public override string ToString() =>
+        $"DatabaseCredential {{ Host = {Host}, Port = {Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(default)"}, " +
+        $"Database = {Database}, Username = {Username}, Password = ***{(Type is null ? "" : ", Type = " + Type)} }}";
+
+    /// <summary>The variables of a database parameter, in the order host, port, database, username, password.</summary>
+    /// <param name="name">The parameter name.</param>
+    /// <returns>The variable names.</returns>
+    internal static string[] VariableNames(string name) =>
+    [
+        name + "_HOST", name + "_PORT", name + "_DATABASE", name + "_CREDENTIAL_USERNAME", name + "_CREDENTIAL_PASSWORD",
+    ];
+}

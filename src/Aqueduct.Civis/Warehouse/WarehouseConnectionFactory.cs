@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Npgsql;
+
+namespace Aqueduct.Civis;
+
+/// <summary>
+/// Hands out <see cref="NpgsqlDataSource"/>s for the City's warehouses: the mock servers of
+/// <c>POSTGRES_URI</c> / <c>REDSHIFT_URI</c> in DEV, the database parameter's injected credentials
+/// in production.
+/// </summary>
+/// <remarks>
+/// <para>
+/// In DEV the URI is used, falling back to the database parameter's variables; in production the
+/// database parameter's variables are used, falling back to the URI. The connection is built from
+/// parts, never by gluing strings, so any password works.
+/// </para>
+/// <para>
+/// Redshift connections use port 5439 when none is given, require TLS in production, and load no
+/// types from the server's catalogs (Npgsql's type loading is off, as its Redshift notes advise),
+/// in DEV too, so a job sees the same types locally as on Redshift.
+/// </para>
+/// <para>
+/// Data sources are created on first use, shared, and disposed with the factory. Connections
+/// work with Dapper as they are.
+/// </para>
+/// </remarks>
+public sealed class WarehouseConnectionFactory : IAsyncDisposable, IDisposable
+{
+    private readonly WarehouseOptions _options;
+    private readonly ConcurrentDictionary<Warehouse, Lazy<NpgsqlDataSource>> _dataSources = new();
+    private bool _disposed;
+
+    /// <summary>Creates a factory for the given environment.</summary>
+    /// <param name="environment">The job's environment.</param>
+    /// <param name="options">Options, or <see langword="null"/> for the defaults.</param>
+    public WarehouseConnectionFactory(CivisEnvironment environment, WarehouseOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        Environment = environment;
+        _options = options ?? new WarehouseOptions();
+    }
+
+    /// <summary>Creates a factory that reads the process environment (see <see cref="CivisEnvironment.FromProcessEnvironment(bool)"/>).</summary>
+    /// <returns>The factory.</returns>
+    public static WarehouseConnectionFactory FromProcessEnvironment() => new(CivisEnvironment.FromProcessEnvironment());
+
+    /// <summary>The environment the connection settings come from.</summary>
+    public CivisEnvironment Environment { get; }
+
+    /// <summary>Gets the shared data source of a warehouse, creating it on first use.</summary>
+    /// <param name="warehouse">The warehouse.</param>
+    /// <returns>The data source.</returns>
+    /// <exception cref="CivisEnvironmentException">No connection settings for the warehouse; the message names every variable looked for.</exception>
+    public NpgsqlDataSource GetDataSource(Warehouse warehouse)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var lazy = _dataSources.GetOrAdd(warehouse, w => new Lazy<NpgsqlDataSource>(() => BuildDataSource(w)));
+        try
+        {
+            return lazy.Value;
+        }
+        catch (Exception)
+        {
+            // Let a later call try again (for example after the job sets the missing variable).
+            _dataSources.TryRemove(new KeyValuePair<Warehouse, Lazy<NpgsqlDataSource>>(warehouse, lazy));
+            throw;
+        }
+    }
+
+    /// <summary>Opens a connection to a warehouse.</summary>
+    /// <param name="warehouse">The warehouse.</param>
+    /// <param name="cancellationToken">Cancels opening the connection.</param>
+    /// <returns>The open connection; dispose it to return it to the pool.</returns>
+    public ValueTask<NpgsqlConnection> OpenConnectionAsync(Warehouse warehouse, CancellationToken cancellationToken = default) =>
+        GetDataSource(warehouse).OpenConnectionAsync(cancellationToken);
+
+    /// <summary>
+    /// Resolves the connection settings of a warehouse (a new builder on each call). It holds the
+    /// password: pass it to tools, never print its <c>ConnectionString</c>.
+    /// </summary>
+    /// <param name="warehouse">The warehouse.</param>
+    /// <returns>The settings.</returns>
+    /// <exception cref="CivisEnvironmentException">No connection settings for the warehouse; the message names every variable looked for.</exception>
+    public NpgsqlConnectionStringBuilder GetConnectionSettings(Warehouse warehouse)
+    {
+        var parameter = _options.GetParameterName(warehouse);
+        var uriVariable = warehouse == Warehouse.Redshift ? PlatformVariables.RedshiftUri : PlatformVariables.PostgresUri;
+
+        var settings = Environment.IsDev
+            ? FromUri(uriVariable) ?? FromParameter(warehouse, parameter)
+            : FromParameter(warehouse, parameter) ?? FromUri(uriVariable);
+        if (settings is null)
+        {
+            throw NoSettings(warehouse, parameter, uriVariable);
+        }
+
+        if (warehouse == Warehouse.Redshift)
+        {
+            if (!Environment.IsDev && settings.SslMode is SslMode.Disable or SslMode.Allow or SslMode.Prefer)
+            {
+                settings.SslMode = SslMode.Require;
+            }
+        }
+
+        settings.ApplicationName ??= _options.ApplicationName ?? DefaultApplicationName();
+        return settings;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var lazy in _dataSources.Values.Where(l => l.IsValueCreated))
+        {
+            lazy.Value.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var lazy in _dataSources.Values.Where(l => l.IsValueCreated))
+        {
+            await lazy.Value.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private NpgsqlDataSource BuildDataSource(Warehouse warehouse)
+    {
+        var builder = new NpgsqlDataSourceBuilder(GetConnectionSettings(warehouse).ConnectionString);
+        if (warehouse == Warehouse.Redshift)
+        {
+            // Redshift's catalogs cannot describe types the way PostgreSQL's do: use Npgsql's built-in set.
+            builder.ConfigureTypeLoading(static t => t.EnableTypeLoading(false));
+        }
+
+        if (_options.LoggerFactory is not null)
+        {
+            builder.UseLoggerFactory(_options.LoggerFactory);
+        }
+
+        _options.ConfigureDataSource?.Invoke(warehouse, builder);
+        return builder.Build();
+    }
+
+    private NpgsqlConnectionStringBuilder? FromUri(string variable)
+    {
+        var text = Environment.GetString(variable);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        try
+        {
+            // Also accept a key=value connection string, for people who have one at hand.
+            return PostgresUri.IsUri(text) ? PostgresUri.Parse(text.Trim()) : new NpgsqlConnectionStringBuilder(text);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            // The parser's messages never contain the password; Npgsql's might, so they are not passed on.
+            var reason = e is FormatException ? e.Message : "it is neither a postgres:// URI nor a valid connection string.";
+            throw new CivisEnvironmentException($"Variable '{variable}' is not a valid PostgreSQL URI: {reason}", [variable]);
+        }
+    }
+
+    private NpgsqlConnectionStringBuilder? FromParameter(Warehouse warehouse, string parameter)
+    {
+        if (Environment.GetDatabase(parameter) is not { } credential)
+        {
+            return null;
+        }
+
+        return new NpgsqlConnectionStringBuilder
+        {
+            Host = credential.Host,
+            Port = credential.Port ?? (warehouse == Warehouse.Redshift ? WarehouseOptions.DefaultRedshiftPort : PostgresUri.DefaultPort),
+            Database = credential.Database,
+            Username = credential.Username,
+            Password = credential.Password,
+        };
+    }
+
+    private string DefaultApplicationName() => Environment.IsOnPlatform
+        ? string.Create(CultureInfo.InvariantCulture, $"aqueduct-civis job {Environment.JobId} run {Environment.RunId}")
+        : "aqueduct-civis";
+
+    private CivisEnvironmentException NoSettings(Warehouse warehouse, string parameter, string uriVariable)
+    {
+        var p = parameter.ToUpperInvariant();
+        string[] parts = [p + "_HOST", p + "_PORT", p + "_DATABASE", p + "_CREDENTIAL_USERNAME", p + "_CREDENTIAL_PASSWORD"];
+        var parameterText = $"the database parameter '{parameter}' ({string.Join(", ", parts)})";
+        var message = Environment.IsDev
+            ? $"No connection settings for the {warehouse} warehouse. In DEV mode (DEV is set) it looked for {uriVariable}, " +
+              $"then for {parameterText}, and none is set. Set {uriVariable}, for example in .env: " +
+              $"{uriVariable}=postgres://user:password@localhost:5432/database."
+            : $"No connection settings for the {warehouse} warehouse. In production mode (DEV is not set) it looked for " +
+              $"{parameterText}, then for {uriVariable}, and none is set. Add a database parameter named '{parameter}' " +
+              "to the script, or set DEV=1 for a local run.";
+        return new CivisEnvironmentException(message, Environment.IsDev ? [uriVariable, .. parts] : [.. parts, uriVariable]);
+    }
+}
