@@ -46,16 +46,13 @@ public sealed class CivisEnvironment
     /// </summary>
     /// <param name="loadDotEnvInDev">Whether to read <c>.env</c> from the working directory in DEV.</param>
     /// <returns>The environment.</returns>
-    public static CivisEnvironment FromProcessEnvironment(bool loadDotEnvInDev = true)
+    public static CivisEnvironment FromProcessEnvironment(bool loadDotEnvInDev = true) =>
+        FromProcessEnvironment(loadDotEnvInDev ? Path.Combine(Directory.GetCurrentDirectory(), DotEnvFile.DefaultFileName) : null);
+
+    internal static CivisEnvironment FromProcessEnvironment(string? dotEnvPath)
     {
         var environmentOnly = new ConfigurationBuilder().AddPlatformEnvironmentVariables().Build();
-        if (!loadDotEnvInDev)
-        {
-            return new CivisEnvironment(environmentOnly);
-        }
-
-        var path = Path.Combine(Directory.GetCurrentDirectory(), DotEnvFile.DefaultFileName);
-        var dotEnv = DotEnvFile.TryRead(path);
+        var dotEnv = dotEnvPath is null ? null : DotEnvFile.TryRead(dotEnvPath);
         if (dotEnv is null)
         {
             return new CivisEnvironment(environmentOnly);

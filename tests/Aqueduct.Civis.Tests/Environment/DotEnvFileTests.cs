@@ -1,0 +1,90 @@
+namespace Aqueduct.Civis.Tests.Environment;
+
+public class DotEnvFileTests
+{
+    private static Dictionary<string, string> Parse(string text) =>
+        DotEnvFile.Parse(text).ToDictionary(p => p.Key, p => p.Value);
+
+    [Fact]
+    public void Parse_PlainLines_ReadsKeysAndValues()
+    {
+        var v = Parse("A=1\nB = two \n\n# a comment\n   # indented comment\nC=");
+        Assert.Equal(new Dictionary<string, string> { ["A"] = "1", ["B"] = "two", ["C"] = "" }, v);
+    }
+
+    [Fact]
+    public void Parse_ExportPrefix_IsIgnored() => Assert.Equal("x", Parse("export TOKEN=x")["TOKEN"]);
+
+    [Fact]
+    public void Parse_InlineComment_AfterSpaceIsRemovedButHashInValueKept()
+    {
+        var v = Parse("A=value # comment\nB=pass#word");
+        Assert.Equal("value", v["A"]);
+        Assert.Equal("pass#word", v["B"]);
+    }
+
+    [Fact]
+    public void Parse_SingleQuotes_AreLiteral() => Assert.Equal(@"a \n b # c", Parse(@"A='a \n b # c'")["A"]);
+
+    [Fact]
+    public void Parse_DoubleQuotes_HandleEscapes() =>
+        Assert.Equal("line1\nline2 \"q\" \\ end", Parse("A=\"line1\\nline2 \\\"q\\\" \\\\ end\"")["A"]);
+
+    [Fact]
+    public void Parse_DoubleQuotedValue_MaySpanLines() => Assert.Equal("a\nb", Parse("A=\"a\nb\"\nB=1")["A"]);
+
+    [Fact]
+    public void Parse_QuotedValueWithComment_KeepsTheQuotedText() => Assert.Equal("x # y", Parse("A=\"x # y\" # z")["A"]);
+
+    [Fact]
+    public void Parse_CrLfLineEndings_AreHandled() => Assert.Equal("1", Parse("A=1\r\nB=2\r\n")["A"]);
+
+    [Fact]
+    public void Parse_DuplicateKey_LaterWins() => Assert.Equal("2", Parse("A=1\nA=2")["A"]);
+
+    [Fact]
+    public void Parse_PasswordWithAwkwardCharacters_IsKept() =>
+        Assert.Equal("p@ss:w/rd?#[]%+&= é", Parse("PW='p@ss:w/rd?#[]%+&= é'")["PW"]);
+
+    [Theory]
+    [InlineData("NOEQUALS")]
+    [InlineData("=value")]
+    [InlineData("1ABC=x")]
+    [InlineData("A B=x")]
+    public void Parse_MalformedLine_ThrowsNamingFileAndLine(string line)
+    {
+        var e = Assert.Throws<FormatException>(() => DotEnvFile.Parse("OK=1\n" + line, "/tmp/job/.env"));
+        Assert.Contains("/tmp/job/.env, line 2", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnclosedQuote_Throws() =>
+        Assert.Throws<FormatException>(() => DotEnvFile.Parse("A=\"never closed\nB=1"));
+
+    [Fact]
+    public void TryRead_MissingFile_IsNull() =>
+        Assert.Null(DotEnvFile.TryRead(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), ".env")));
+
+    [Fact]
+    public void LoadIntoEnvironment_ExistingVariable_IsNotOverridden()
+    {
+        var existing = "AQUEDUCT_TEST_DOTENV_" + Guid.NewGuid().ToString("N");
+        var added = existing + "_NEW";
+        var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".env");
+        File.WriteAllText(path, $"{existing}=from-file\n{added}=from-file\n");
+        System.Environment.SetEnvironmentVariable(existing, "from-environment");
+        try
+        {
+            var set = DotEnvFile.LoadIntoEnvironment(path);
+            Assert.Equal([added], set);
+            Assert.Equal("from-environment", System.Environment.GetEnvironmentVariable(existing));
+            Assert.Equal("from-file", System.Environment.GetEnvironmentVariable(added));
+        }
+        finally
+        {
+            System.Environment.SetEnvironmentVariable(existing, null);
+            System.Environment.SetEnvironmentVariable(added, null);
+            File.Delete(path);
+        }
+    }
+}
