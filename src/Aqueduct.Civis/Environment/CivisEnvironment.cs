@@ -216,6 +216,7 @@ public sealed class CivisEnvironment
     public DatabaseCredential? GetDatabase(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        name = name.ToUpperInvariant(); // the platform upper-cases the parameter name in every variable
         var names = DatabaseCredential.VariableNames(name);
         if (names.All(n => string.IsNullOrEmpty(GetString(n))) && string.IsNullOrEmpty(GetString(name + "_TYPE")))
         {
@@ -287,6 +288,7 @@ public sealed class CivisEnvironment
     private (string First, string Second)? GetPair(string name, string firstSuffix, string secondSuffix, string kind)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        name = name.ToUpperInvariant();
         var first = GetString(name + firstSuffix);
         var second = GetString(name + secondSuffix);
         if (string.IsNullOrEmpty(first) && string.IsNullOrEmpty(second))

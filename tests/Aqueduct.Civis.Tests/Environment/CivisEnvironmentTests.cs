@@ -230,3 +230,13 @@ public class CivisEnvironmentTests
         Assert.Contains("TOKEN: Missing the dashboard token", e.Message, StringComparison.Ordinal);
     }
 }
+
+public class CompositeParameterNamingTests
+{
+    [Fact]
+    public void GetDatabase_LowerCaseParameterName_ErrorNamesUpperCasedVariables()
+    {
+        var e = Assert.Throws<CivisEnvironmentException>(() => TestEnvironments.Create(("POSTGRES_HOST", "h")).GetDatabase("postgres"));
+        Assert.Equal(["POSTGRES_DATABASE", "POSTGRES_CREDENTIAL_USERNAME", "POSTGRES_CREDENTIAL_PASSWORD"], e.VariableNames);
+    }
+}
