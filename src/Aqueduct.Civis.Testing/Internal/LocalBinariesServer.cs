@@ -50,9 +50,6 @@ internal sealed class LocalBinariesServer : IServerInstance
     /// <inheritdoc />
     public PostgresServerSource Source => PostgresServerSource.LocalBinaries;
 
-    /// <summary>The temporary directory holding the data directory, the socket and the server log.</summary>
-    public string RootDirectory => rootDirectory;
-
     private string DataDirectory => Path.Combine(rootDirectory, "data");
 
     private string LogFile => Path.Combine(rootDirectory, "server.log");
@@ -105,10 +102,17 @@ internal sealed class LocalBinariesServer : IServerInstance
         {
             var (fileName, arguments) = Command("pg_ctl", ["stop", "-D", DataDirectory, "-m", "immediate", "-w"]);
             using var timeout = new CancellationTokenSource(StopTimeout);
-            var result = await ProcessRunner.RunAsync(fileName, arguments, rootDirectory, timeout.Token).ConfigureAwait(false);
-            if (!result.Succeeded)
+            try
             {
-                Log.CleanupFailed(logger, "pg_ctl stop failed: " + result.Output);
+                var result = await ProcessRunner.RunAsync(fileName, arguments, rootDirectory, timeout.Token).ConfigureAwait(false);
+                if (!result.Succeeded)
+                {
+                    Log.CleanupFailed(logger, "pg_ctl stop failed: " + result.Output);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                Log.CleanupFailed(logger, string.Create(CultureInfo.InvariantCulture, $"pg_ctl stop did not finish within {StopTimeout.TotalSeconds:0} s"));
             }
         }
 
