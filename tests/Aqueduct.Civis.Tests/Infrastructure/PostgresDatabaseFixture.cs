@@ -16,7 +16,7 @@ namespace Aqueduct.Civis.Tests.Infrastructure;
 /// }
 /// </code>
 /// </example>
-public sealed class PostgresDatabaseFixture(PostgresServerFixture serverFixture) : IAsyncLifetime
+public class PostgresDatabaseFixture(PostgresServerFixture serverFixture) : IAsyncLifetime
 {
     private PostgresServer? server;
     private string? connectionString;
@@ -39,7 +39,18 @@ public sealed class PostgresDatabaseFixture(PostgresServerFixture serverFixture)
         server = await serverFixture.GetServerAsync();
         connectionString = await server.CreateDatabaseAsync(TestContext.Current.TestClass?.TestClassSimpleName);
         dataSource = NpgsqlDataSource.Create(connectionString);
+        await SeedAsync(dataSource);
     }
+
+    /// <summary>Runs once after the database is created: a derived fixture creates its tables or roles here.</summary>
+    /// <param name="dataSource">A superuser data source on the new database.</param>
+    /// <returns>A task that completes when the seeding is done.</returns>
+    protected virtual Task SeedAsync(NpgsqlDataSource dataSource) => Task.CompletedTask;
+
+    /// <summary>Runs once after the database is dropped: a derived fixture drops server-wide objects (roles) here.</summary>
+    /// <param name="serverDataSource">A superuser data source on the server's <c>postgres</c> database.</param>
+    /// <returns>A task that completes when the clean-up is done.</returns>
+    protected virtual Task CleanUpServerAsync(NpgsqlDataSource serverDataSource) => Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
@@ -51,7 +62,11 @@ public sealed class PostgresDatabaseFixture(PostgresServerFixture serverFixture)
         if (server is not null && connectionString is not null)
         {
             await server.DropDatabaseAsync(DatabaseName);
+            await using var serverDataSource = NpgsqlDataSource.Create(server.ConnectionString);
+            await CleanUpServerAsync(serverDataSource);
         }
+
+        GC.SuppressFinalize(this);
     }
 
     private static InvalidOperationException NotInitialized() =>
