@@ -156,7 +156,7 @@ public static class PostgresUri
         var query = new List<string>();
         if (settings.SslMode != SslMode.Prefer)
         {
-            query.Add("sslmode=" + SslModeNames.First(p => p.Value == settings.SslMode).Key);
+            query.Add("sslmode=" + SslModes.First(m => m.Mode == settings.SslMode).Name);
         }
 
         if (!string.IsNullOrEmpty(settings.ApplicationName))
@@ -306,15 +306,11 @@ public static class PostgresUri
         "channel_binding", "gssencmode", "krbsrvname", "target_session_attrs", "load_balance_hosts",
     ];
 
-    private static readonly Dictionary<string, SslMode> SslModeNames = new(StringComparer.Ordinal)
-    {
-        ["disable"] = SslMode.Disable,
-        ["allow"] = SslMode.Allow,
-        ["prefer"] = SslMode.Prefer,
-        ["require"] = SslMode.Require,
-        ["verify-ca"] = SslMode.VerifyCA,
-        ["verify-full"] = SslMode.VerifyFull,
-    };
+    private static readonly (string Name, SslMode Mode)[] SslModes =
+    [
+        ("disable", SslMode.Disable), ("allow", SslMode.Allow), ("prefer", SslMode.Prefer),
+        ("require", SslMode.Require), ("verify-ca", SslMode.VerifyCA), ("verify-full", SslMode.VerifyFull),
+    ];
 
     private static bool ApplyParameter(NpgsqlConnectionStringBuilder b, string key, string value)
     {
@@ -371,9 +367,7 @@ public static class PostgresUri
                 b.TcpKeepAliveInterval = ParseInt(key, value, 0, int.MaxValue);
                 break;
             case "sslmode":
-                b.SslMode = SslModeNames.TryGetValue(value, out var mode)
-                    ? mode
-                    : throw new FormatException($"The URI's sslmode '{value}' is not one of {string.Join(", ", SslModeNames.Keys)}.");
+                b.SslMode = Choice(key, value, SslModes);
                 break;
             case "ssl":
                 // The JDBC-style "ssl=true" that libpq also accepts.
@@ -397,30 +391,13 @@ public static class PostgresUri
                 b.RootCertificate = value;
                 break;
             case "sslnegotiation":
-                b.SslNegotiation = value switch
-                {
-                    "postgres" => SslNegotiation.Postgres,
-                    "direct" => SslNegotiation.Direct,
-                    _ => throw new FormatException($"The URI's sslnegotiation '{value}' is not 'postgres' or 'direct'."),
-                };
+                b.SslNegotiation = Choice(key, value, ("postgres", SslNegotiation.Postgres), ("direct", SslNegotiation.Direct));
                 break;
             case "channel_binding":
-                b.ChannelBinding = value switch
-                {
-                    "disable" => ChannelBinding.Disable,
-                    "prefer" => ChannelBinding.Prefer,
-                    "require" => ChannelBinding.Require,
-                    _ => throw new FormatException($"The URI's channel_binding '{value}' is not 'disable', 'prefer' or 'require'."),
-                };
+                b.ChannelBinding = Choice(key, value, ("disable", ChannelBinding.Disable), ("prefer", ChannelBinding.Prefer), ("require", ChannelBinding.Require));
                 break;
             case "gssencmode":
-                b.GssEncryptionMode = value switch
-                {
-                    "disable" => GssEncryptionMode.Disable,
-                    "prefer" => GssEncryptionMode.Prefer,
-                    "require" => GssEncryptionMode.Require,
-                    _ => throw new FormatException($"The URI's gssencmode '{value}' is not 'disable', 'prefer' or 'require'."),
-                };
+                b.GssEncryptionMode = Choice(key, value, ("disable", GssEncryptionMode.Disable), ("prefer", GssEncryptionMode.Prefer), ("require", GssEncryptionMode.Require));
                 break;
             case "krbsrvname":
                 b.KerberosServiceName = value;
@@ -429,18 +406,26 @@ public static class PostgresUri
                 b.TargetSessionAttributes = value;
                 break;
             case "load_balance_hosts":
-                b.LoadBalanceHosts = value switch
-                {
-                    "disable" => false,
-                    "random" => true,
-                    _ => throw new FormatException($"The URI's load_balance_hosts '{value}' is not 'disable' or 'random'."),
-                };
+                b.LoadBalanceHosts = Choice(key, value, ("disable", false), ("random", true));
                 break;
             default:
                 return false;
         }
 
         return true;
+    }
+
+    private static T Choice<T>(string key, string value, params (string Name, T Value)[] choices)
+    {
+        foreach (var (name, choice) in choices)
+        {
+            if (name == value)
+            {
+                return choice;
+            }
+        }
+
+        throw new FormatException($"The URI's {key} '{value}' is not one of {string.Join(", ", choices.Select(c => c.Name))}.");
     }
 
     private static int ParseInt(string key, string value, int min, int max) =>
