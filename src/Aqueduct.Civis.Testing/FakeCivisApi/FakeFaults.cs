@@ -1,0 +1,65 @@
+namespace Aqueduct.Civis.Testing;
+
+/// <summary>Faults waiting to be injected, in order; each matching request takes the first fault that matches it.</summary>
+public sealed class FakeFaults
+{
+    private readonly List<(FakeFault Fault, int Left)> _faults = [];
+
+    /// <summary>Adds a fault after those already waiting.</summary>
+    /// <param name="fault">The fault.</param>
+    public void Enqueue(FakeFault fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        lock (_faults)
+        {
+            _faults.Add((fault, fault.Times));
+        }
+    }
+
+    /// <summary>Removes every waiting fault.</summary>
+    public void Clear()
+    {
+        lock (_faults)
+        {
+            _faults.Clear();
+        }
+    }
+
+    /// <summary>How many injections are still waiting.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_faults)
+            {
+                return _faults.Sum(f => f.Left);
+            }
+        }
+    }
+
+    internal FakeFault? Take(string method, string path)
+    {
+        lock (_faults)
+        {
+            for (var i = 0; i < _faults.Count; i++)
+            {
+                var (fault, left) = _faults[i];
+                if (fault.Matches(method, path))
+                {
+                    if (left <= 1)
+                    {
+                        _faults.RemoveAt(i);
+                    }
+                    else
+                    {
+                        _faults[i] = (fault, left - 1);
+                    }
+
+                    return fault;
+                }
+            }
+        }
+
+        return null;
+    }
+}
