@@ -47,10 +47,62 @@ LISTED = ['Database', 'DatabaseSchema', 'Credential', 'RemoteHost', 'ScriptSumma
           'RunOutput', 'JobRun', 'ServiceSummary', 'ServiceTokenSummary', 'CsvImportRun', 'SqlRun']
 
 # Properties whose recorded values do not match the declared type: typed loosely.
-LOOSE = {('UserMe', 'customBranding'), ('UserMe', 'roleAssumer')}
+LOOSE = {('UserMe', 'customBranding'), ('UserMe', 'roleAssumer'), ('JsonValue', 'value')}
+
+def ref_name(prop):
+    r = prop.get('$ref')
+    return r.split('/')[-1] if r else None
+
 
 spec = json.load(open(SPEC))
 D = spec['definitions']
+
+
+def fits(value, prop):
+    """Whether a recorded value has the type the spec declares."""
+    if value is None:
+        return True
+    if '$ref' in prop:
+        return isinstance(value, dict)
+    t = prop.get('type')
+    return {'string': isinstance(value, str), 'integer': isinstance(value, int) and not isinstance(value, bool),
+            'number': isinstance(value, (int, float)) and not isinstance(value, bool), 'boolean': isinstance(value, bool),
+            'array': isinstance(value, list), 'object': isinstance(value, dict)}.get(t, True)
+
+
+def check(value, defn):
+    """Finds properties whose recorded values contradict the spec, so they are typed loosely."""
+    if not isinstance(value, dict) or defn not in D:
+        return
+    for name, prop in D[defn].get('properties', {}).items():
+        v = value.get(name)
+        if not fits(v, prop):
+            LOOSE.add((defn, name))
+            continue
+        r = ref_name(prop) or ref_name(prop.get('items', {}))
+        if r:
+            for item in (v if isinstance(v, list) else [v]):
+                check(item, r)
+        elif prop.get('type') == 'array' and isinstance(v, list):
+            if any(not fits(item, prop.get('items', {})) for item in v):
+                LOOSE.add((defn, name))
+
+
+for path_item in spec['paths'].values():
+    for operation in path_item.values():
+        schema = next((r.get('schema') for c, r in operation.get('responses', {}).items() if c.startswith('2') and r.get('schema')), None)
+        target = schema and (ref_name(schema) or ref_name(schema.get('items', {})))
+        if not target:
+            continue
+        for example in operation.get('x-examples') or []:
+            for request in (example or {}).get('requests') or []:
+                if 200 <= request.get('response_status', 0) < 300 and request.get('response_body'):
+                    try:
+                        body = json.loads(request['response_body'])
+                    except ValueError:
+                        continue
+                    for item in (body if isinstance(body, list) else [body]):
+                        check(item, target)
 emitted = {}   # C# name -> spec definition
 alias = {}     # request definition -> response definition reused for it
 
@@ -68,11 +120,6 @@ def pascal(name):
 def doc(text):
     text = ' '.join((text or '').split())
     return html.escape(text, quote=False)
-
-
-def ref_name(prop):
-    r = prop.get('$ref')
-    return r.split('/')[-1] if r else None
 
 
 def resolve(defn):
@@ -168,7 +215,7 @@ for f in os.listdir(OUT):
 queue = list(NAMES)
 while queue:
     emit(resolve(queue.pop(0)))
-print(len(emitted), 'models')
+print(len(emitted), 'models;', len(LOOSE), 'properties typed loosely')
 for n, d in sorted(emitted.items()):
     if n == d:
         print('  unnamed:', d)

@@ -193,7 +193,8 @@ public sealed partial class FakeCivisApi
         Merge(node, body);
         var id = NextId();
         node["id"] = id;
-        node["createdAt"] = node["updatedAt"] = Now();
+        node["createdAt"] = Now();
+        node["updatedAt"] = Now();
         node["state"] = "idle";
         lock (_gate)
         {
@@ -381,7 +382,8 @@ public sealed partial class FakeCivisApi
         var id = NextId();
         node["id"] = id;
         node["state"] = "running";
-        node["createdAt"] = node["updatedAt"] = Now();
+        node["createdAt"] = Now();
+        node["updatedAt"] = Now();
         var job = new Resource(new Kind("/queries", "JobTypes::Query", "/queries/{id}", "queryId"), node);
         _resources[id] = job;
         return (JsonObject)node.DeepClone();

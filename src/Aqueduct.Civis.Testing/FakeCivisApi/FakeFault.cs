@@ -21,8 +21,15 @@ public sealed record FakeFault
     /// <summary>Only requests with this method (such as <c>GET</c>); <see langword="null"/> for any.</summary>
     public string? Method { get; init; }
 
-    /// <summary>Only requests whose path starts with this (such as <c>/scripts/containers/3/runs</c>); <see langword="null"/> for any.</summary>
+    /// <summary>
+    /// Only requests whose path starts with this (such as <c>/scripts/containers/3/runs</c>), where
+    /// <c>*</c> stands for one path segment; <see langword="null"/> for any.
+    /// </summary>
     public string? Path { get; init; }
+
+    /// <summary>How many matching requests pass unharmed before the fault strikes.</summary>
+    /// <value>The default value is 0.</value>
+    public int Skip { get; init; }
 
     /// <summary>How many matching requests get the fault.</summary>
     /// <value>The default value is 1.</value>
@@ -54,7 +61,14 @@ public sealed record FakeFault
     /// <returns>The fault.</returns>
     public FakeFault Repeat(int times) => this with { Times = times };
 
+    /// <summary>The same fault, after this many matching requests passed unharmed.</summary>
+    /// <param name="requests">How many.</param>
+    /// <returns>The fault.</returns>
+    public FakeFault After(int requests) => this with { Skip = requests };
+
     internal bool Matches(string method, string path)
         => (Method is null || string.Equals(Method, method, StringComparison.OrdinalIgnoreCase))
-            && (Path is null || path.StartsWith(Path, StringComparison.Ordinal));
+            && (Path is null || (Path.Contains('*', StringComparison.Ordinal)
+                ? System.Text.RegularExpressions.Regex.IsMatch(path, "^" + System.Text.RegularExpressions.Regex.Escape(Path).Replace("\\*", "[^/]+", StringComparison.Ordinal))
+                : path.StartsWith(Path, StringComparison.Ordinal)));
 }

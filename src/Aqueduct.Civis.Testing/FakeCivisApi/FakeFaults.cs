@@ -3,7 +3,7 @@ namespace Aqueduct.Civis.Testing;
 /// <summary>Faults waiting to be injected, in order; each matching request takes the first fault that matches it.</summary>
 public sealed class FakeFaults
 {
-    private readonly List<(FakeFault Fault, int Left)> _faults = [];
+    private readonly List<(FakeFault Fault, int Left, int Skip)> _faults = [];
 
     /// <summary>Adds a fault after those already waiting.</summary>
     /// <param name="fault">The fault.</param>
@@ -12,7 +12,7 @@ public sealed class FakeFaults
         ArgumentNullException.ThrowIfNull(fault);
         lock (_faults)
         {
-            _faults.Add((fault, fault.Times));
+            _faults.Add((fault, fault.Times, fault.Skip));
         }
     }
 
@@ -43,16 +43,22 @@ public sealed class FakeFaults
         {
             for (var i = 0; i < _faults.Count; i++)
             {
-                var (fault, left) = _faults[i];
+                var (fault, left, skip) = _faults[i];
                 if (fault.Matches(method, path))
                 {
+                    if (skip > 0)
+                    {
+                        _faults[i] = (fault, left, skip - 1);
+                        continue;
+                    }
+
                     if (left <= 1)
                     {
                         _faults.RemoveAt(i);
                     }
                     else
                     {
-                        _faults[i] = (fault, left - 1);
+                        _faults[i] = (fault, left - 1, 0);
                     }
 
                     return fault;

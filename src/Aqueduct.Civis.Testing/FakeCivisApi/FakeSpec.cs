@@ -26,9 +26,12 @@ internal sealed class FakeSpec
             {
                 string? example = null;
                 var status = 200;
-                if (operation.Value.TryGetProperty("x-examples", out var examples))
+                if (operation.Value.TryGetProperty("x-examples", out var examples) && examples.ValueKind == JsonValueKind.Array)
                 {
-                    foreach (var request in examples.EnumerateArray().SelectMany(e => e.GetProperty("requests").EnumerateArray()))
+                    var requests = examples.EnumerateArray()
+                        .Where(e => e.TryGetProperty("requests", out var r) && r.ValueKind == JsonValueKind.Array)
+                        .SelectMany(e => e.GetProperty("requests").EnumerateArray());
+                    foreach (var request in requests)
                     {
                         var code = request.GetProperty("response_status").GetInt32();
                         if (code is >= 200 and < 300)

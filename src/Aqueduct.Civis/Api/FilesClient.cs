@@ -128,10 +128,10 @@ public class FilesClient
         return fileId;
     }
 
-    /// <summary>The part size for a given total: <c>max(sqrt(5 MiB × size), minimum)</c>, enough for at most 10,000 parts.</summary>
+    /// <summary>The part size for a given total: <c>max(sqrt(minimum × size), minimum)</c> (minimum 5 MiB by default), enough for at most 10,000 parts.</summary>
     internal static long PartSize(long length, long minimum)
     {
-        var size = Math.Max((long)Math.Ceiling(Math.Sqrt(5.0 * 1024 * 1024 * length)), minimum);
+        var size = Math.Max((long)Math.Ceiling(Math.Sqrt((double)minimum * length)), minimum);
         return Math.Max(size, (length + MaxParts - 1) / MaxParts);
     }
 

@@ -173,7 +173,7 @@ public sealed class ContainerScript
 
     /// <summary>The archival status of the requested item(s).</summary>
     [JsonPropertyName("archived")]
-    public string? Archived { get; set; }
+    public JsonElement? Archived { get; set; }
 
     /// <summary>Target project to which script outputs will be added.</summary>
     [JsonPropertyName("targetProjectId")]

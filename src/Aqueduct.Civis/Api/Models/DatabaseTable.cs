@@ -81,7 +81,7 @@ public sealed class DatabaseTable
 
     /// <summary>The ID of the most recent statistics refresh.</summary>
     [JsonPropertyName("refreshId")]
-    public string? RefreshId { get; set; }
+    public JsonElement? RefreshId { get; set; }
 
     /// <summary>The last run of a refresh on this table.</summary>
     [JsonPropertyName("lastRun")]

@@ -57,7 +57,7 @@ public sealed class Job
 
     /// <summary>The archival status of the requested item(s).</summary>
     [JsonPropertyName("archived")]
-    public string? Archived { get; set; }
+    public JsonElement? Archived { get; set; }
 
     /// <summary>The author/owner of the item.</summary>
     [JsonPropertyName("author")]

@@ -25,7 +25,7 @@ public sealed class JsonValue
 
     /// <summary>The deserialized JSON value.</summary>
     [JsonPropertyName("value")]
-    public string? Value { get; set; }
+    public JsonElement? Value { get; set; }
 
     /// <summary>Properties of the JSON object that the model does not name, kept as they came.</summary>
     [JsonExtensionData]

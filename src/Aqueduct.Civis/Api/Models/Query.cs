@@ -81,7 +81,7 @@ public sealed class Query
 
     /// <summary>The archival status of the requested item(s).</summary>
     [JsonPropertyName("archived")]
-    public string? Archived { get; set; }
+    public JsonElement? Archived { get; set; }
 
     /// <summary>Your permission level on the object. One of "read", "write", or "manage".</summary>
     [JsonPropertyName("myPermissionLevel")]

@@ -81,7 +81,7 @@ public sealed class QueryDetail
 
     /// <summary>The archival status of the requested item(s).</summary>
     [JsonPropertyName("archived")]
-    public string? Archived { get; set; }
+    public JsonElement? Archived { get; set; }
 
     /// <summary>The name of the query.</summary>
     [JsonPropertyName("name")]

@@ -33,7 +33,7 @@ public sealed class RunOutput
 
     /// <summary>The value property.</summary>
     [JsonPropertyName("value")]
-    public string? Value { get; set; }
+    public JsonElement? Value { get; set; }
 
     /// <summary>Properties of the JSON object that the model does not name, kept as they came.</summary>
     [JsonExtensionData]

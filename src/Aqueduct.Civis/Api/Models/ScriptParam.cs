@@ -41,7 +41,7 @@ public sealed class ScriptParam
 
     /// <summary>If an argument for this parameter is not defined, it will use this default value. Use true, True, t, y, yes, or 1 for true bool's or false, False, f, n, no, or 0 for false bool's. Cannot be used for parameters that are required or a credential type.</summary>
     [JsonPropertyName("default")]
-    public string? Default { get; set; }
+    public JsonElement? Default { get; set; }
 
     /// <summary>The possible values this parameter can take, effectively making this an enumerable parameter. Allowed values is an array of hashes of the following format: `{label: 'Import', 'value': 'import'}`</summary>
     [JsonPropertyName("allowedValues")]

@@ -77,7 +77,7 @@ public sealed class ScriptSummary
 
     /// <summary>The archival status of the requested item(s).</summary>
     [JsonPropertyName("archived")]
-    public string? Archived { get; set; }
+    public JsonElement? Archived { get; set; }
 
     /// <summary>The ID of the template script, if any.</summary>
     [JsonPropertyName("templateScriptId")]

@@ -81,7 +81,7 @@ public sealed class Service
 
     /// <summary>The credentials attached to the service. Accepts a list of credential IDs and returns a list of id, name pairs.</summary>
     [JsonPropertyName("credentials")]
-    public IList<int>? Credentials { get; set; }
+    public JsonElement? Credentials { get; set; }
 
     /// <summary>The ID of the associated permission set, if any.</summary>
     [JsonPropertyName("permissionSetId")]
@@ -129,7 +129,7 @@ public sealed class Service
 
     /// <summary>The archival status of the requested item(s).</summary>
     [JsonPropertyName("archived")]
-    public string? Archived { get; set; }
+    public JsonElement? Archived { get; set; }
 
     /// <summary>The hidden status of the item.</summary>
     [JsonPropertyName("hidden")]

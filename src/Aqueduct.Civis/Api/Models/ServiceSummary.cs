@@ -61,7 +61,7 @@ public sealed class ServiceSummary
 
     /// <summary>The archival status of the requested item(s).</summary>
     [JsonPropertyName("archived")]
-    public string? Archived { get; set; }
+    public JsonElement? Archived { get; set; }
 
     /// <summary>Properties of the JSON object that the model does not name, kept as they came.</summary>
     [JsonExtensionData]

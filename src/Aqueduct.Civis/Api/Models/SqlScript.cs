@@ -133,7 +133,7 @@ public sealed class SqlScript
 
     /// <summary>The archival status of the requested item(s).</summary>
     [JsonPropertyName("archived")]
-    public string? Archived { get; set; }
+    public JsonElement? Archived { get; set; }
 
     /// <summary>The raw SQL query for the script.</summary>
     [JsonPropertyName("sql")]
