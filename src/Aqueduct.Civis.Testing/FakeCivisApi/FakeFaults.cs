@@ -41,31 +41,36 @@ public sealed class FakeFaults
     {
         lock (_faults)
         {
+            // The first matching fault that is due strikes; every other matching fault still
+            // waiting counts this request as one of those it lets pass.
+            FakeFault? strike = null;
             for (var i = 0; i < _faults.Count; i++)
             {
                 var (fault, left, skip) = _faults[i];
-                if (fault.Matches(method, path))
+                if (!fault.Matches(method, path))
                 {
-                    if (skip > 0)
-                    {
-                        _faults[i] = (fault, left, skip - 1);
-                        continue;
-                    }
+                    continue;
+                }
 
+                if (skip > 0)
+                {
+                    _faults[i] = (fault, left, skip - 1);
+                }
+                else if (strike is null)
+                {
+                    strike = fault;
                     if (left <= 1)
                     {
-                        _faults.RemoveAt(i);
+                        _faults.RemoveAt(i--);
                     }
                     else
                     {
                         _faults[i] = (fault, left - 1, 0);
                     }
-
-                    return fault;
                 }
             }
-        }
 
-        return null;
+            return strike;
+        }
     }
 }
