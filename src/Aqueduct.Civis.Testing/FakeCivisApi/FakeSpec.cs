@@ -17,6 +17,7 @@ internal sealed class FakeSpec
     {
         using var stream = OpenStream();
         using var document = JsonDocument.Parse(stream);
+        var definitions = document.RootElement.GetProperty("definitions");
         foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
         {
             var template = Normalize(path.Name);
@@ -42,13 +43,14 @@ internal sealed class FakeSpec
                         }
                     }
                 }
-                else if (operation.Value.TryGetProperty("responses", out var responses))
+                if (example is null && operation.Value.TryGetProperty("responses", out var responses))
                 {
                     foreach (var response in responses.EnumerateObject())
                     {
                         if (int.TryParse(response.Name, out var code) && code is >= 200 and < 300)
                         {
                             status = code;
+                            example = response.Value.TryGetProperty("schema", out var schema) ? Skeleton(schema, definitions)?.ToJsonString() : null;
                             break;
                         }
                     }
@@ -62,6 +64,38 @@ internal sealed class FakeSpec
     }
 
     public static FakeSpec Instance => Shared.Value;
+
+    /// <summary>An answer for an operation without a recorded example: the schema's properties, all null but the id and name.</summary>
+    private static JsonNode? Skeleton(JsonElement schema, JsonElement definitions)
+    {
+        if (schema.TryGetProperty("type", out var type) && type.GetString() == "array")
+        {
+            return new JsonArray();
+        }
+
+        if (!schema.TryGetProperty("$ref", out var reference))
+        {
+            return null;
+        }
+
+        var name = reference.GetString()!;
+        var definition = definitions.GetProperty(name[(name.LastIndexOf('/') + 1)..]);
+        var result = new JsonObject();
+        if (definition.TryGetProperty("properties", out var properties))
+        {
+            foreach (var property in properties.EnumerateObject())
+            {
+                result[property.Name] = property.Name switch
+                {
+                    "id" => 1,
+                    "name" => "fake",
+                    _ => null,
+                };
+            }
+        }
+
+        return result;
+    }
 
     public static Stream OpenStream()
         => typeof(FakeSpec).Assembly.GetManifestResourceStream(ResourceName)

@@ -234,6 +234,13 @@ public sealed class ResilienceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SendAsync_UntypedOperation_AnswersFromSpecExample()
+    {
+        var response = await Client().SendAsync(HttpMethod.Get, "reports/1", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(JsonValueKind.Object, response.Content!.Value.ValueKind);
+    }
+
+    [Fact]
     public void ToString_Always_OmitsKey()
     {
         var client = new CivisClient("secret-key-value");
