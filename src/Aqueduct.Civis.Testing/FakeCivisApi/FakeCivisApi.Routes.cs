@@ -45,9 +45,8 @@ public sealed partial class FakeCivisApi
                     var run = NewRun(_resources[jobId], null);
                     return Answer.Json(area == "/jobs" ? 201 : 202, area == "/jobs" ? AsJobRun(run) : run.Node.DeepClone());
                 case ("GET", _, { } jobId, "runs", null, "") when kind is not null || area == "/jobs":
-                    var runs = _runs.Values.Where(r => r.Job.Node["id"]!.GetValue<int>() == jobId).OrderByDescending(r => r.Node["id"]!.GetValue<int>())
-                        .Select(r => area == "/jobs" ? AsJobRun(r) : r.Node.DeepClone()).ToList();
-                    return Page(query, runs, 20, 100);
+                    var runs = _runs.Where(r => r.Value.Job.Node["id"]!.GetValue<int>() == jobId).OrderByDescending(r => r.Key).Select(r => r.Value).ToList();
+                    return Page(query, runs, 20, 100, r => area == "/jobs" ? AsJobRun(r) : r.Node.DeepClone());
                 case ("GET", _, { }, "runs", { } runId, "") when kind is not null || area == "/jobs":
                     var polled = Advance(_runs[runId]);
                     return Answer.Json(200, area == "/jobs" ? AsJobRun(polled) : polled.Node.DeepClone());
@@ -175,11 +174,15 @@ public sealed partial class FakeCivisApi
     }
 
     private static Answer Page(IQueryCollection query, List<JsonNode> items, int defaultLimit, int maximum)
+        => Page(query, items, defaultLimit, maximum, n => n);
+
+    /// <summary>One page of a list, with the paging headers; only the page's items are projected.</summary>
+    private static Answer Page<T>(IQueryCollection query, List<T> items, int defaultLimit, int maximum, Func<T, JsonNode> project)
     {
         var limit = int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var l) ? Math.Clamp(l, 1, maximum) : defaultLimit;
         var page = int.TryParse(query["page_num"], CultureInfo.InvariantCulture, out var p) ? Math.Max(p, 1) : 1;
         var totalPages = Math.Max(1, (items.Count + limit - 1) / limit);
-        var slice = new JsonArray([.. items.Skip((page - 1) * limit).Take(limit)]);
+        var slice = new JsonArray([.. items.Skip((page - 1) * limit).Take(limit).Select(project)]);
         return Answer.Json(200, slice,
             ("X-Pagination-Per-Page", limit.ToString(CultureInfo.InvariantCulture)),
             ("X-Pagination-Current-Page", page.ToString(CultureInfo.InvariantCulture)),
