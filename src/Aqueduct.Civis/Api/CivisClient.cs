@@ -128,12 +128,22 @@ public class CivisClient
     /// <summary>Lists every item of any paged list operation, page by page, as JSON.</summary>
     /// <param name="path">The list's path, such as <c>reports</c>.</param>
     /// <param name="query">Filters in query-string form (<c>a=1&amp;b=2</c>), without <c>limit</c> or <c>page_num</c>.</param>
+    /// <param name="pageSize">
+    /// Items per page; by default <see cref="CivisClientOptions.PageSize"/>, or else 50, the smallest
+    /// maximum of any list in the API (check the operation's maximum before asking for more).
+    /// </param>
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The items, fetched a page at a time.</returns>
-    public virtual IAsyncEnumerable<JsonElement> ListAsync(string path, string? query = null, CancellationToken cancellationToken = default)
+    public virtual IAsyncEnumerable<JsonElement> ListAsync(string path, string? query = null, int? pageSize = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return CivisPager.ListAsync(_pipeline, path, query, 1000, CivisJsonContext.Default.ListJsonElement, cancellationToken);
+        if (pageSize is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The page size must be at least 1.");
+        }
+
+        var limit = pageSize ?? _pipeline.Options.PageSize ?? 50;
+        return CivisPager.ListAsync(_pipeline, path, query, limit, CivisJsonContext.Default.ListJsonElement, cancellationToken, ignorePageSizeOption: true);
     }
 
     /// <summary>Returns the client's address; never its key.</summary>

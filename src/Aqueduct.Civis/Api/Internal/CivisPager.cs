@@ -18,7 +18,8 @@ internal static class CivisPager
         string? query,
         int endpointMaximum,
         JsonTypeInfo<List<T>> typeInfo,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        bool ignorePageSizeOption = false)
     {
         if (endpointMaximum <= 0)
         {
@@ -32,7 +33,7 @@ internal static class CivisPager
             yield break;
         }
 
-        var limit = Math.Min(pipeline.Options.PageSize ?? endpointMaximum, endpointMaximum);
+        var limit = ignorePageSizeOption ? endpointMaximum : Math.Min(pipeline.Options.PageSize ?? endpointMaximum, endpointMaximum);
         for (var page = 1; ; page++)
         {
             var pathAndQuery = string.Create(CultureInfo.InvariantCulture, $"{path}?{(string.IsNullOrEmpty(query) ? "" : query + "&")}limit={limit}&page_num={page}");
