@@ -13,7 +13,7 @@ public class CivisRunFailedException : Exception
     /// <param name="state">The run's final state, <c>failed</c> or <c>cancelled</c>.</param>
     /// <param name="error">The run's error as the platform reported it.</param>
     /// <param name="logTail">The run's last log lines, oldest first.</param>
-    public CivisRunFailedException(string message, long jobId, long runId, string state, string? error, IReadOnlyList<string> logTail)
+    public CivisRunFailedException(string message, int jobId, int runId, string state, string? error, IReadOnlyList<string> logTail)
         : base(message)
     {
         JobId = jobId;
@@ -24,10 +24,10 @@ public class CivisRunFailedException : Exception
     }
 
     /// <summary>The job (script, import, query) the run belongs to.</summary>
-    public long JobId { get; }
+    public int JobId { get; }
 
     /// <summary>The run.</summary>
-    public long RunId { get; }
+    public int RunId { get; }
 
     /// <summary>The run's final state: <c>failed</c> or <c>cancelled</c>.</summary>
     public string State { get; }

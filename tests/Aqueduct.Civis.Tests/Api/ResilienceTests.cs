@@ -223,14 +223,34 @@ public sealed class ResilienceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SendAsync_ConcurrentCalls_RunConcurrently()
+    public async Task SendAsync_ConcurrentCalls_AreAllInFlightAtOnce()
     {
-        _api.ResponseDelay = TimeSpan.FromMilliseconds(200);
+        // The server holds every request; if the client serialised calls, only one would arrive.
+        _api.ResponseDelay = TimeSpan.FromMinutes(5);
         var client = new CivisClient(_api.CreateClientOptions());
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.Users.GetMeAsync(TestContext.Current.CancellationToken)));
-        // Serialised, 20 calls would take 4 s.
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2.5), $"took {started.Elapsed}");
+        using var cts = new CancellationTokenSource();
+        var calls = Enumerable.Range(0, 20).Select(_ => client.Users.GetMeAsync(cts.Token)).ToList();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (_api.Requests.Count < 20 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(20, _api.Requests.Count);
+        Assert.All(calls, c => Assert.False(c.IsCompleted));
+        await cts.CancelAsync();
+        await Task.WhenAll(calls.Select(c => c.ContinueWith(_ => { }, TaskScheduler.Default)));
+    }
+
+    [Fact]
+    public async Task Logging_RetryAndRateLimit_LoggedWithoutKey()
+    {
+        var logs = new ListLoggerFactory();
+        _api.Faults.Enqueue(FakeFault.Status(503));
+        await FakeTime.DriveAsync(_time, Client(o => o.LoggerFactory = logs).Users.GetMeAsync(TestContext.Current.CancellationToken));
+        Assert.Contains(logs.Lines, l => l.Contains("GET /users/me failed (503); retry 1", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Contains("rate limit", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, l => l.Contains(_api.ApiKey, StringComparison.Ordinal));
     }
 
     [Fact]

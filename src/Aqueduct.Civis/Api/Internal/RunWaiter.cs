@@ -9,8 +9,8 @@ internal static class RunWaiter
     public static async Task<TRun> WaitAsync<TRun>(
         CivisPipeline pipeline,
         JobsClient jobs,
-        long jobId,
-        long runId,
+        int jobId,
+        int runId,
         Func<CancellationToken, Task<TRun>> getRun,
         Func<TRun, string?> getState,
         Func<TRun, string?> getError,
@@ -57,12 +57,12 @@ internal static class RunWaiter
         }
     }
 
-    public static async Task<CivisRunFailedException> CreateFailureAsync(JobsClient jobs, long jobId, long runId, string state, string? error, CancellationToken cancellationToken)
+    public static async Task<CivisRunFailedException> CreateFailureAsync(JobsClient jobs, int jobId, int runId, string state, string? error, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> tail = [];
         if (string.IsNullOrWhiteSpace(error) && !string.Equals(state, "cancelled", StringComparison.OrdinalIgnoreCase))
         {
-            tail = await jobs.GetLogTailAsync((int)jobId, (int)runId, LogTailLines, cancellationToken).ConfigureAwait(false);
+            tail = await jobs.GetLogTailAsync(jobId, runId, LogTailLines, cancellationToken).ConfigureAwait(false);
         }
 
         var message = string.Equals(state, "cancelled", StringComparison.OrdinalIgnoreCase)
