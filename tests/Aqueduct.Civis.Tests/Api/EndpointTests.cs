@@ -71,6 +71,13 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Databases_GetTableThatDoesNotExist_ReturnsNull()
+    {
+        _api.Faults.Enqueue(FakeFault.Status(404).For("GET", "/databases/1/schemas/public/tables/missing"));
+        Assert.Null(await _client.Databases.GetTableAsync(1, "public", "missing", Ct));
+    }
+
+    [Fact]
     public async Task Credentials_AndRemoteHosts_List()
     {
         var credential = await _client.Credentials.GetDefaultDatabaseCredentialAsync(Ct);

@@ -32,7 +32,8 @@ internal sealed class CivisPipeline
     private readonly string? _jobId;
     private readonly string? _runId;
     private readonly Uri _baseAddress;
-    private CivisRateLimit? _rateLimit;
+    // Boxed, so concurrent calls replace it atomically (a nullable struct could be read torn).
+    private System.Runtime.CompilerServices.StrongBox<CivisRateLimit>? _rateLimit;
 
     public CivisPipeline(HttpClient http, CivisClientOptions options)
     {
@@ -55,7 +56,7 @@ internal sealed class CivisPipeline
     public ILogger Logger { get; }
 
     /// <summary>The rate limit the latest response reported.</summary>
-    public CivisRateLimit? RateLimit => _rateLimit;
+    public CivisRateLimit? RateLimit => Volatile.Read(ref _rateLimit)?.Value;
 
     public Uri Resolve(string pathAndQuery) => new(_baseAddress, pathAndQuery.TrimStart('/'));
 
@@ -225,7 +226,7 @@ internal sealed class CivisPipeline
         CivisLog.Responded(Logger, request.Method.Method, request.DisplayPath, (int)response.StatusCode, (long)TimeProvider.GetElapsedTime(started).TotalMilliseconds);
         if (request.IsCivisApi && ReadRateLimit(response) is { } rateLimit)
         {
-            _rateLimit = rateLimit;
+            Volatile.Write(ref _rateLimit, new System.Runtime.CompilerServices.StrongBox<CivisRateLimit>(rateLimit));
             if (rateLimit.Remaining * 10 < rateLimit.Limit)
             {
                 CivisLog.RateLimitLow(Logger, rateLimit.Remaining, rateLimit.Limit);
