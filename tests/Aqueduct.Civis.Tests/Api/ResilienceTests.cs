@@ -100,7 +100,15 @@ public sealed class ResilienceTests : IAsyncLifetime
     {
         _api.Faults.Enqueue(FakeFault.Hold(TimeSpan.FromMinutes(5)));
         var client = Client(o => o.AttemptTimeout = TimeSpan.FromSeconds(30));
-        var me = await FakeTime.DriveAsync(_time, client.Users.GetMeAsync(TestContext.Current.CancellationToken), TimeSpan.FromSeconds(1));
+        var call = client.Users.GetMeAsync(TestContext.Current.CancellationToken);
+        // The clock only moves once the server holds the first attempt, so a slow machine cannot time it out early.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (_api.Requests.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+
+        var me = await FakeTime.DriveAsync(_time, call, TimeSpan.FromSeconds(1));
         Assert.NotNull(me.Id);
         Assert.Equal(2, Count("GET", "/users/me"));
     }
