@@ -1,0 +1,363 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Aqueduct.Civis.Api.Internal;
+
+/// <summary>
+/// The one HTTP pipeline every sub-client shares: headers, per-attempt timeout, retries, error
+/// mapping and rate-limit bookkeeping. Stateless apart from the last rate limit, so calls run
+/// concurrently on the pooled connections of one <see cref="HttpClient"/>.
+/// </summary>
+internal sealed class CivisPipeline
+{
+    private static readonly ResiliencePropertyKey<CivisRequest> RequestKey = new("Aqueduct.Civis.Request");
+    private static readonly ResiliencePropertyKey<long> StartKey = new("Aqueduct.Civis.Start");
+    private static readonly ResiliencePropertyKey<TimeSpan> DelayKey = new("Aqueduct.Civis.Delay");
+
+    internal static readonly string Version = GetVersion();
+    internal static readonly ProductInfoHeaderValue UserAgent = new("Aqueduct.Civis", Version);
+
+    private readonly HttpClient _http;
+    private readonly ResiliencePipeline<HttpResponseMessage> _resilience;
+    private readonly AuthenticationHeaderValue? _authorization;
+    private readonly string? _jobId;
+    private readonly string? _runId;
+    private readonly Uri _baseAddress;
+    // Boxed, so concurrent calls replace it atomically (a nullable struct could be read torn).
+    private System.Runtime.CompilerServices.StrongBox<CivisRateLimit>? _rateLimit;
+
+    public CivisPipeline(HttpClient http, CivisClientOptions options)
+    {
+        _http = http;
+        Options = options;
+        TimeProvider = options.TimeProvider;
+        Logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aqueduct.Civis.CivisClient");
+        _authorization = string.IsNullOrEmpty(options.ApiKey) ? null : new AuthenticationHeaderValue("Bearer", options.ApiKey);
+        _jobId = options.JobId?.ToString(CultureInfo.InvariantCulture);
+        _runId = options.RunId?.ToString(CultureInfo.InvariantCulture);
+        var baseText = options.BaseAddress.AbsoluteUri;
+        _baseAddress = new Uri(baseText.EndsWith('/') ? baseText : baseText + "/");
+        _resilience = BuildResilience();
+    }
+
+    public CivisClientOptions Options { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>The rate limit the latest response reported.</summary>
+    public CivisRateLimit? RateLimit => Volatile.Read(ref _rateLimit)?.Value;
+
+    public Uri Resolve(string pathAndQuery) => new(_baseAddress, pathAndQuery.TrimStart('/'));
+
+    private ResiliencePipeline<HttpResponseMessage> BuildResilience()
+    {
+        var retry = new RetryStrategyOptions<HttpResponseMessage>
+        {
+            MaxRetryAttempts = Options.MaxRetryAttempts == 0 ? 1 : Options.MaxRetryAttempts,
+            ShouldHandle = args => new ValueTask<bool>(Options.MaxRetryAttempts > 0 && ShouldRetry(args.Outcome, args.Context, args.AttemptNumber)),
+            DelayGenerator = args => new ValueTask<TimeSpan?>(args.Context.Properties.GetValue(DelayKey, TimeSpan.Zero)),
+            OnRetry = args =>
+            {
+                var request = args.Context.Properties.GetValue(RequestKey, null!);
+                CivisLog.Retrying(Logger, request.Method.Method, request.DisplayPath, Describe(args.Outcome), args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds);
+                return default;
+            },
+        };
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = TimeProvider }
+            .AddRetry(retry)
+            .AddTimeout(Options.AttemptTimeout)
+            .Build();
+    }
+
+    private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, int attemptNumber)
+    {
+        var request = context.Properties.GetValue(RequestKey, null!);
+        var idempotent = request.IsIdempotent;
+        var retryable = outcome switch
+        {
+            { Result: { } response } => response.StatusCode switch
+            {
+                HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable => true,
+                HttpStatusCode.RequestTimeout or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
+                    or HttpStatusCode.GatewayTimeout => idempotent,
+                _ => false,
+            },
+            // Nothing was sent when the connection could not be made, so even a POST may be repeated.
+            { Exception: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } } => true,
+            { Exception: HttpRequestException or IOException or TimeoutRejectedException } => idempotent,
+            _ => false,
+        };
+        if (!retryable)
+        {
+            return false;
+        }
+
+        var delay = ComputeDelay(attemptNumber, outcome.Result);
+        var elapsed = TimeProvider.GetElapsedTime(context.Properties.GetValue(StartKey, 0L));
+        if (elapsed + delay > Options.RetryBudget)
+        {
+            CivisLog.BudgetSpent(Logger, request.Method.Method, request.DisplayPath, Describe(outcome), (long)delay.TotalMilliseconds);
+            return false;
+        }
+
+        context.Properties.Set(DelayKey, delay);
+        return true;
+    }
+
+    /// <summary>At least <c>Retry-After</c> when the server sent one; otherwise capped exponential backoff with "equal jitter".</summary>
+    internal TimeSpan ComputeDelay(int attemptNumber, HttpResponseMessage? response)
+    {
+        if (response?.Headers.RetryAfter is { } retryAfter)
+        {
+            var wait = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - TimeProvider.GetUtcNow() : TimeSpan.Zero);
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        var cap = Options.RetryMaxDelay.TotalMilliseconds;
+        var exponential = Math.Min(cap, Options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attemptNumber, 30)));
+        return TimeSpan.FromMilliseconds((exponential / 2) + (Random.Shared.NextDouble() * exponential / 2));
+    }
+
+    private static string Describe(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Result: { } response } => ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture),
+        { Exception: TimeoutRejectedException } => "attempt timed out",
+        { Exception: HttpRequestException e } => "connection failed: " + e.HttpRequestError,
+        { Exception: { } e } => e.GetType().Name,
+        _ => "unknown",
+    };
+
+    /// <summary>Sends a call with retries; returns a success response or throws <see cref="CivisApiException"/>.</summary>
+    public async Task<HttpResponseMessage> SendAsync(CivisRequest request, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(RequestKey, request);
+        context.Properties.Set(StartKey, TimeProvider.GetTimestamp());
+        try
+        {
+            var outcome = await _resilience.ExecuteOutcomeAsync(
+                static async (ctx, state) =>
+                {
+                    try
+                    {
+                        return Outcome.FromResult(await state.self.SendOnceAsync(state.request, ctx.CancellationToken).ConfigureAwait(false));
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !state.cancellationToken.IsCancellationRequested)
+                    {
+                        return Outcome.FromException<HttpResponseMessage>(e);
+                    }
+                },
+                context,
+                (self: this, request, cancellationToken)).ConfigureAwait(false);
+
+            if (outcome.Exception is { } exception)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var reason = exception is TimeoutRejectedException
+                    ? $"no answer within {Options.AttemptTimeout.TotalSeconds:0.###} s"
+                    : "connection failed: " + exception.Message;
+                throw new CivisApiException(
+                    $"{request.Method.Method} {request.DisplayPath} failed: {reason}.", 0, null, null, request.Method.Method, request.DisplayPath, exception);
+            }
+
+            var response = outcome.Result!;
+            if (!response.IsSuccessStatusCode)
+            {
+                using (response)
+                {
+                    throw await CreateExceptionAsync(request, response, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return response;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(CivisRequest request, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(request.Method, request.Uri);
+        if (request.IsCivisApi)
+        {
+            message.Headers.Authorization = _authorization;
+            message.Headers.UserAgent.Add(UserAgent);
+            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (_jobId is not null)
+            {
+                message.Headers.TryAddWithoutValidation("X-Civis-Job-ID", _jobId);
+            }
+
+            if (_runId is not null)
+            {
+                message.Headers.TryAddWithoutValidation("X-Civis-Run-ID", _runId);
+            }
+        }
+
+        message.Content = request.Content?.Invoke();
+        var started = TimeProvider.GetTimestamp();
+        var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (request.BufferContent || !response.IsSuccessStatusCode)
+            {
+                await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
+        CivisLog.Responded(Logger, request.Method.Method, request.DisplayPath, (int)response.StatusCode, (long)TimeProvider.GetElapsedTime(started).TotalMilliseconds);
+        if (request.IsCivisApi && ReadRateLimit(response) is { } rateLimit)
+        {
+            Volatile.Write(ref _rateLimit, new System.Runtime.CompilerServices.StrongBox<CivisRateLimit>(rateLimit));
+            if (rateLimit.Remaining * 10 < rateLimit.Limit)
+            {
+                CivisLog.RateLimitLow(Logger, rateLimit.Remaining, rateLimit.Limit);
+            }
+            else
+            {
+                CivisLog.RateLimit(Logger, rateLimit.Remaining, rateLimit.Limit);
+            }
+        }
+
+        return response;
+    }
+
+    private async Task<CivisApiException> CreateExceptionAsync(CivisRequest request, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        string? error = null, description = null;
+        try
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            if (body.Length > 0)
+            {
+                using var document = JsonDocument.Parse(body);
+                if (document.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    error = GetString(document.RootElement, "error");
+                    description = GetString(document.RootElement, "errorDescription") ?? GetString(document.RootElement, "error_description");
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a proxy's HTML page): the status says enough.
+        }
+
+        var status = (int)response.StatusCode;
+        var method = request.Method.Method;
+        var what = $"{method} {request.DisplayPath} answered {status} {response.ReasonPhrase}".TrimEnd();
+        string message;
+        if (response.StatusCode == HttpStatusCode.Unauthorized && request.IsCivisApi)
+        {
+            message = _authorization is null
+                ? $"{what}: no API key was given. Set CIVIS_API_KEY (or CivisClientOptions.ApiKey)."
+                : $"{what}: the API key is wrong or expired (Civis keys expire, at least every 30 days). Create a new key and set CIVIS_API_KEY.";
+        }
+        else
+        {
+            message = what + (error is null ? "" : $": {error}") + (description is null ? "" : $" ({description})");
+        }
+
+        return new CivisApiException(message, status, error, description, method, request.DisplayPath) { RateLimit = ReadRateLimit(response) };
+    }
+
+    private static string? GetString(JsonElement element, string name)
+        => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    internal static CivisRateLimit? ReadRateLimit(HttpResponseMessage response)
+        => ReadInt(response, "X-RateLimit-Limit") is { } limit && ReadInt(response, "X-RateLimit-Remaining") is { } remaining
+            ? new CivisRateLimit(limit, remaining)
+            : null;
+
+    internal static CivisPagination? ReadPagination(HttpResponseMessage response)
+        => ReadInt(response, "X-Pagination-Total-Pages") is { } totalPages
+            ? new CivisPagination(
+                ReadInt(response, "X-Pagination-Per-Page") ?? 0,
+                ReadInt(response, "X-Pagination-Current-Page") ?? 0,
+                totalPages,
+                ReadInt(response, "X-Pagination-Total-Entries") ?? 0)
+            : null;
+
+    internal static int? ReadInt(HttpResponseMessage response, string name)
+        => response.Headers.TryGetValues(name, out var values)
+            && int.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
+
+    internal static string? ReadHeader(HttpResponseMessage response, string name)
+        => response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    // ---- JSON helpers used by the sub-clients ----
+
+    public CivisRequest Request(HttpMethod method, string pathAndQuery, Func<HttpContent>? content = null, bool? idempotent = null)
+    {
+        var query = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        var path = "/" + (query < 0 ? pathAndQuery : pathAndQuery[..query]).TrimStart('/');
+        return new CivisRequest { Method = method, Uri = Resolve(pathAndQuery), DisplayPath = path, Content = content, Idempotent = idempotent };
+    }
+
+    public static Func<HttpContent> JsonBody<T>(T body, JsonTypeInfo<T> typeInfo)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, typeInfo);
+        return () => new ByteArrayContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } };
+    }
+
+    public async Task<T> GetAsync<T>(string pathAndQuery, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(Request(HttpMethod.Get, pathAndQuery), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, typeInfo, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<TResponse> SendAsync<TBody, TResponse>(HttpMethod method, string pathAndQuery, TBody body, JsonTypeInfo<TBody> bodyType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken, bool? idempotent = null)
+    {
+        using var response = await SendAsync(Request(method, pathAndQuery, JsonBody(body, bodyType), idempotent), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, responseType, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<TResponse> SendAsync<TResponse>(HttpMethod method, string pathAndQuery, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken, bool? idempotent = null)
+    {
+        using var response = await SendAsync(Request(method, pathAndQuery, null, idempotent), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, responseType, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task SendAsync(HttpMethod method, string pathAndQuery, CancellationToken cancellationToken, bool? idempotent = null)
+    {
+        using var response = await SendAsync(Request(method, pathAndQuery, null, idempotent), cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await JsonSerializer.DeserializeAsync(stream, typeInfo, cancellationToken).ConfigureAwait(false)
+                ?? throw new JsonException($"The response to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath} was JSON null.");
+        }
+    }
+
+    private static string GetVersion()
+    {
+        var informational = typeof(CivisPipeline).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        var version = informational ?? typeof(CivisPipeline).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        var plus = version.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? version : version[..plus];
+    }
+}

@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Aqueduct.Civis.Api.Internal;
+using Aqueduct.Civis.Testing;
+
+namespace Aqueduct.Civis.Tests.Api;
+
+/// <summary>The typed client against the spec: paths and methods, request bodies, and the recorded answers.</summary>
+public sealed class ContractTests
+{
+    private static readonly Lazy<JsonDocument> Spec = new(() =>
+    {
+        using var stream = FakeCivisApi.OpenSpec();
+        return JsonDocument.Parse(stream);
+    });
+
+    public static TheoryData<string, string> Operations()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var operation in CivisOperations.All)
+        {
+            data.Add(operation.Method, operation.Path);
+        }
+
+        return data;
+    }
+
+    private static CivisOperations.Operation Find(string method, string path) => CivisOperations.All.Single(o => o.Method == method && o.Path == path);
+
+    private static JsonElement? SpecOperation(string method, string path)
+    {
+        foreach (var candidate in Spec.Value.RootElement.GetProperty("paths").EnumerateObject())
+        {
+            if ((candidate.Name.Length > 1 ? candidate.Name.TrimEnd('/') : candidate.Name) == path
+                && candidate.Value.TryGetProperty(method.ToLowerInvariant(), out var operation))
+            {
+                return operation;
+            }
+        }
+
+        return null;
+    }
+
+    private static JsonElement Definition(JsonElement schema)
+    {
+        var reference = schema.GetProperty("$ref").GetString()!;
+        return Spec.Value.RootElement.GetProperty("definitions").GetProperty(reference[(reference.LastIndexOf('/') + 1)..]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public void Operation_TypedByClient_ExistsInSpecWithThatMethod(string method, string path)
+    {
+        Assert.True(SpecOperation(method, path) is not null, $"{method} {path} is not in the spec");
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public void RequestBody_EveryProperty_IsInTheOperationsBodySchema(string method, string path)
+    {
+        var operation = Find(method, path);
+        if (operation.Request is null)
+        {
+            return;
+        }
+
+        var body = SpecOperation(method, path)!.Value.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("in").GetString() == "body");
+        var problems = new List<string>();
+        CheckProperties(operation.Request, Definition(body.GetProperty("schema")), path, problems);
+        Assert.Empty(problems);
+    }
+
+    private static void CheckProperties(JsonTypeInfo type, JsonElement schema, string where, List<string> problems)
+    {
+        var properties = schema.TryGetProperty("properties", out var p) ? p : default;
+        foreach (var property in type.Properties)
+        {
+            if (property.Name == "AdditionalProperties" || property.Get is null || property.IsExtensionData)
+            {
+                continue;
+            }
+
+            if (properties.ValueKind != JsonValueKind.Object || !properties.TryGetProperty(property.Name, out var propertySchema))
+            {
+                problems.Add($"{where}.{property.Name} is not in the schema");
+                continue;
+            }
+
+            var nested = Nested(property.PropertyType);
+            var nestedSchema = propertySchema.TryGetProperty("$ref", out _) ? propertySchema
+                : propertySchema.TryGetProperty("items", out var items) && items.TryGetProperty("$ref", out _) ? items : (JsonElement?)null;
+            if (nested is not null && nestedSchema is { } ns)
+            {
+                CheckProperties(CivisJsonContext.Default.GetTypeInfo(nested)!, Definition(ns), where + "." + property.Name, problems);
+            }
+        }
+    }
+
+    private static Type? Nested(Type type)
+    {
+        var element = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IList<>) ? type.GetGenericArguments()[0] : type;
+        return element.Namespace == "Aqueduct.Civis.Api" && element.IsClass ? element : null;
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public void RecordedExample_DeserializesIntoModel_WithoutLosingAProperty(string method, string path)
+    {
+        var operation = Find(method, path);
+        if (operation.Response is null || SpecOperation(method, path) is not { } spec || !spec.TryGetProperty("x-examples", out var examples) || examples.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+
+        var problems = new List<string>();
+        foreach (var example in examples.EnumerateArray())
+        {
+            if (!example.TryGetProperty("requests", out var requests) || requests.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (var request in requests.EnumerateArray())
+            {
+                var status = request.GetProperty("response_status").GetInt32();
+                if (status is < 200 or >= 300 || request.GetProperty("response_body") is not { ValueKind: JsonValueKind.String } body || body.GetString() is not { Length: > 0 } text)
+                {
+                    continue;
+                }
+
+                using var document = JsonDocument.Parse(text);
+                var items = operation.ResponseIsList && document.RootElement.ValueKind == JsonValueKind.Array
+                    ? [.. document.RootElement.EnumerateArray()]
+                    : new[] { document.RootElement };
+                foreach (var item in items)
+                {
+                    try
+                    {
+                        var model = JsonSerializer.Deserialize(item.GetRawText(), operation.Response);
+                        using var back = JsonDocument.Parse(JsonSerializer.Serialize(model, operation.Response));
+                        Compare(item, back.RootElement, "$", problems);
+                    }
+                    catch (JsonException e)
+                    {
+                        problems.Add(e.Message);
+                    }
+                }
+            }
+        }
+
+        Assert.Empty(problems);
+    }
+
+    /// <summary>Equal as JSON: nulls and missing properties alike, numbers by value, timestamps by instant.</summary>
+    private static void Compare(JsonElement expected, JsonElement actual, string path, List<string> problems)
+    {
+        if (expected.ValueKind == JsonValueKind.Object && actual.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in expected.EnumerateObject())
+            {
+                if (!actual.TryGetProperty(property.Name, out var value))
+                {
+                    if (property.Value.ValueKind != JsonValueKind.Null)
+                    {
+                        problems.Add($"{path}.{property.Name} was lost");
+                    }
+
+                    continue;
+                }
+
+                Compare(property.Value, value, path + "." + property.Name, problems);
+            }
+
+            return;
+        }
+
+        if (expected.ValueKind == JsonValueKind.Array && actual.ValueKind == JsonValueKind.Array)
+        {
+            var (e, a) = (expected.EnumerateArray().ToList(), actual.EnumerateArray().ToList());
+            if (e.Count != a.Count)
+            {
+                problems.Add($"{path} has {a.Count} items instead of {e.Count}");
+                return;
+            }
+
+            for (var i = 0; i < e.Count; i++)
+            {
+                Compare(e[i], a[i], $"{path}[{i}]", problems);
+            }
+
+            return;
+        }
+
+        if (expected.ValueKind == JsonValueKind.Number && actual.ValueKind == JsonValueKind.Number && expected.GetDecimal() == actual.GetDecimal())
+        {
+            return;
+        }
+
+        if (expected.ValueKind == JsonValueKind.String && actual.ValueKind == JsonValueKind.String
+            && (expected.GetString() == actual.GetString()
+                || (DateTimeOffset.TryParse(expected.GetString(), CultureInfo.InvariantCulture, out var x)
+                    && DateTimeOffset.TryParse(actual.GetString(), CultureInfo.InvariantCulture, out var y) && x == y)))
+        {
+            return;
+        }
+
+        if (expected.ValueKind == actual.ValueKind && expected.ValueKind is JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null)
+        {
+            return;
+        }
+
+        problems.Add($"{path}: {expected.GetRawText()} came back as {actual.GetRawText()}");
+    }
+}
