@@ -11,6 +11,27 @@ public sealed class CivisClientOptions
     /// <summary>The default API address, <c>https://api.civisanalytics.com/</c>.</summary>
     public static readonly Uri DefaultBaseAddress = new("https://api.civisanalytics.com/");
 
+    /// <summary>
+    /// Options for the run the environment describes: the API key (<c>CIVIS_API_KEY</c>), the address
+    /// (<c>CIVIS_API_ENDPOINT</c>) and the job and run ids (<c>CIVIS_JOB_ID</c>, <c>CIVIS_RUN_ID</c>).
+    /// </summary>
+    /// <param name="environment">The job's environment.</param>
+    /// <returns>New options; the other settings keep their defaults.</returns>
+    public static CivisClientOptions FromEnvironment(CivisEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return new CivisClientOptions().ApplyEnvironment(environment);
+    }
+
+    internal CivisClientOptions ApplyEnvironment(CivisEnvironment environment)
+    {
+        ApiKey = environment.ApiKey;
+        BaseAddress = environment.ApiEndpoint;
+        JobId = environment.JobId;
+        RunId = environment.RunId;
+        return this;
+    }
+
     /// <summary>The API key, sent as a Bearer token. It never appears in a message, log or <c>ToString()</c>.</summary>
     public string? ApiKey { get; set; }
 

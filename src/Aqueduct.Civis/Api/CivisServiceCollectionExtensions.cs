@@ -12,16 +12,18 @@ public static class CivisServiceCollectionExtensions
 
     /// <summary>
     /// Registers a singleton <see cref="CivisClient"/> whose <see cref="HttpClient"/> comes from
-    /// <c>IHttpClientFactory</c>. The registered <see cref="ILoggerFactory"/> and
-    /// <see cref="TimeProvider"/> are used unless <paramref name="configure"/> sets others.
+    /// <c>IHttpClientFactory</c>. Its options start from the registered <see cref="CivisEnvironment"/>
+    /// (the API key, endpoint, job and run ids the platform injects; registered too if it is not yet),
+    /// and the registered <see cref="ILoggerFactory"/> and <see cref="TimeProvider"/>;
+    /// <paramref name="configure"/> can change any of them.
     /// </summary>
     /// <param name="services">The services.</param>
-    /// <param name="configure">Sets the options, at least the API key.</param>
+    /// <param name="configure">Changes the options, or <see langword="null"/> to keep what the environment gives.</param>
     /// <returns>The HTTP client builder, to add handlers.</returns>
-    public static IHttpClientBuilder AddCivisClient(this IServiceCollection services, Action<CivisClientOptions> configure)
+    public static IHttpClientBuilder AddCivisClient(this IServiceCollection services, Action<CivisClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configure);
+        services.AddCivisEnvironment();
         var builder = services.AddHttpClient(HttpClientName)
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan)
             // The client is a singleton that keeps its HttpClient, so DNS changes are picked up by
@@ -34,8 +36,8 @@ public static class CivisServiceCollectionExtensions
             {
                 LoggerFactory = provider.GetService<ILoggerFactory>(),
                 TimeProvider = provider.GetService<TimeProvider>() ?? TimeProvider.System,
-            };
-            configure(options);
+            }.ApplyEnvironment(provider.GetRequiredService<CivisEnvironment>());
+            configure?.Invoke(options);
             return new CivisClient(provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), options);
         });
         return builder;

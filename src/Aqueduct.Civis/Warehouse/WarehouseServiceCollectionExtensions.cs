@@ -1,10 +1,10 @@
+using Aqueduct.Civis;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Aqueduct.Civis;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the Civis environment and the warehouses with dependency injection.</summary>
 public static class WarehouseServiceCollectionExtensions
