@@ -80,6 +80,11 @@ public static class CivisJob
 
                 if (starting.Variables.Count > 0)
                 {
+                    foreach (var value in starting.Variables.Values)
+                    {
+                        redactor.AllowUriPassword(value ?? string.Empty);
+                    }
+
                     environment = new CivisEnvironment(new ConfigurationBuilder()
                         .AddConfiguration(environment.Configuration)
                         .AddInMemoryCollection(starting.Variables)

@@ -21,6 +21,7 @@ public sealed partial class SecretRedactor
     private static readonly string[] SecretSuffixes = ["_PASSWORD", "_SECRET_ACCESS_KEY", "_API_KEY", "_TOKEN", "_SECRET"];
 
     private readonly string[] secrets;
+    private HashSet<string> allowed = new(StringComparer.Ordinal);
 
     /// <summary>Creates a redactor for the given secret values.</summary>
     /// <param name="secrets">The values to remove; empty ones are ignored.</param>
@@ -88,8 +89,24 @@ public sealed partial class SecretRedactor
         }
 
         // Passwords the environment does not know about, in URIs (scheme://user:password@host) and connection strings.
-        text = UriPasswordPattern().Replace(text, "${prefix}" + Mask + "@");
-        return ConnectionStringPasswordPattern().Replace(text, "${key}" + Mask);
+        var shown = Volatile.Read(ref allowed);
+        text = UriPasswordPattern().Replace(text, m => shown.Contains(m.Groups["password"].Value) ? m.Value : m.Groups["prefix"].Value + Mask + "@");
+        return ConnectionStringPasswordPattern().Replace(text, m => shown.Contains(m.Groups["password"].Value) ? m.Value : m.Groups["key"].Value + Mask);
+    }
+
+    /// <summary>Lets the password of a local, throwaway URI through the pattern-based redaction (the job host's starting steps).</summary>
+    internal void AllowUriPassword(string uri)
+    {
+        if (UriPassword(uri) is not { } password)
+        {
+            return;
+        }
+
+        lock (secrets)
+        {
+            var next = new HashSet<string>(allowed, StringComparer.Ordinal) { password, Uri.UnescapeDataString(password) };
+            Volatile.Write(ref allowed, next);
+        }
     }
 
     private static string? UriPassword(string value)
@@ -107,9 +124,9 @@ public sealed partial class SecretRedactor
         return colon >= 0 && colon < at && at - colon > 1 ? authority[(colon + 1)..at] : null;
     }
 
-    [GeneratedRegex(@"(?<prefix>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)[^@\s/]+@")]
+    [GeneratedRegex(@"(?<prefix>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)(?<password>[^@\s/]+)@")]
     private static partial Regex UriPasswordPattern();
 
-    [GeneratedRegex(@"(?<key>\b(?:Password|Pwd)\s*=\s*)(?:'[^']*'|""[^""]*""|[^;\s]*)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<key>\b(?:Password|Pwd)\s*=\s*)(?<password>'[^']*'|""[^""]*""|[^;\s]*)", RegexOptions.IgnoreCase)]
     private static partial Regex ConnectionStringPasswordPattern();
 }
