@@ -40,8 +40,8 @@ public sealed class LocalWarehouse : IAsyncDisposable
     /// <summary>The mock Redshift warehouse as a <c>postgres://</c> URI (the value of <c>REDSHIFT_URI</c>); open it with <c>psql</c>.</summary>
     public string RedshiftUri { get; }
 
-    /// <summary>Whether a server or databases were started or created for this warehouse (both URIs were not already set).</summary>
-    public bool IsStarted => server is not null;
+    /// <summary>The server the databases were created on, or <see langword="null"/> when both URIs were already set.</summary>
+    public PostgresServer? Server => server;
 
     /// <summary>Whether the databases are kept when this instance is disposed.</summary>
     public bool Keep { get; }
@@ -90,9 +90,7 @@ public sealed class LocalWarehouse : IAsyncDisposable
             throw;
         }
 
-        var warehouse = new LocalWarehouse(postgresUri, redshiftUri, server, created, keep, logger);
-        LocalWarehouseLog.Started(logger, server.ToString(), warehouse.PostgresUri, warehouse.RedshiftUri);
-        return warehouse;
+        return new LocalWarehouse(postgresUri, redshiftUri, server, created, keep, logger);
     }
 
     /// <summary>

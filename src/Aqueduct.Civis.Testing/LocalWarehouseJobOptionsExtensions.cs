@@ -1,4 +1,5 @@
 using Aqueduct.Civis.Testing;
+using Aqueduct.Civis.Testing.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace Aqueduct.Civis;
@@ -28,15 +29,19 @@ public static class LocalWarehouseJobOptionsExtensions
                 return null;
             }
 
+            var logger = context.LoggerFactory.CreateLogger(nameof(LocalWarehouse));
             var warehouseOptions = new LocalWarehouseOptions
             {
-                Logger = context.LoggerFactory.CreateLogger(nameof(LocalWarehouse)),
+                Logger = logger,
                 GetEnvironmentVariable = name => environment.Configuration[name],
             };
             configure?.Invoke(warehouseOptions);
             var warehouse = await LocalWarehouse.StartAsync(warehouseOptions, cancellationToken).ConfigureAwait(false);
             context.SetVariable(PlatformVariables.PostgresUri, warehouse.PostgresUri);
             context.SetVariable(PlatformVariables.RedshiftUri, warehouse.RedshiftUri);
+
+            // Printed after SetVariable, which lets these throwaway passwords through the host's redaction.
+            LocalWarehouseLog.Started(logger, warehouse.Server?.ToString() ?? "servers of POSTGRES_URI / REDSHIFT_URI", warehouse.PostgresUri, warehouse.RedshiftUri);
             return new KeptUntilEnter(warehouse);
         });
     }
@@ -46,7 +51,7 @@ public static class LocalWarehouseJobOptionsExtensions
     {
         public async ValueTask DisposeAsync()
         {
-            if (warehouse.Keep && warehouse.IsStarted && !Console.IsInputRedirected)
+            if (warehouse.Keep && warehouse.Server is { Source: not PostgresServerSource.ExistingServer } && !Console.IsInputRedirected)
             {
                 await Console.Out.WriteLineAsync("The local warehouse is kept until you press Enter (it stops when this process ends).").ConfigureAwait(false);
                 await Task.Run(Console.ReadLine).ConfigureAwait(false);

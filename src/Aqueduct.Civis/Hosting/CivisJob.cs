@@ -72,7 +72,7 @@ public static class CivisJob
 
             foreach (var handler in options.StartingHandlers)
             {
-                var starting = new CivisJobStartingContext(environment, loggerFactory);
+                var starting = new CivisJobStartingContext(environment, loggerFactory, redactor);
                 if (await handler(starting, cancellation.Token).ConfigureAwait(false) is { } cleanup)
                 {
                     cleanups.Add(cleanup);
@@ -80,10 +80,6 @@ public static class CivisJob
 
                 if (starting.Variables.Count > 0)
                 {
-                    foreach (var value in starting.Variables.Values)
-                    {
-                        redactor.AllowUriPassword(value ?? string.Empty);
-                    }
 
                     environment = new CivisEnvironment(new ConfigurationBuilder()
                         .AddConfiguration(environment.Configuration)

@@ -7,10 +7,13 @@ public sealed class CivisJobStartingContext
 {
     private readonly Dictionary<string, string?> variables = new(StringComparer.OrdinalIgnoreCase);
 
-    internal CivisJobStartingContext(CivisEnvironment environment, ILoggerFactory loggerFactory)
+    private readonly SecretRedactor redactor;
+
+    internal CivisJobStartingContext(CivisEnvironment environment, ILoggerFactory loggerFactory, SecretRedactor redactor)
     {
         Environment = environment;
         LoggerFactory = loggerFactory;
+        this.redactor = redactor;
     }
 
     /// <summary>The job's environment before this step's variables.</summary>
@@ -31,5 +34,6 @@ public sealed class CivisJobStartingContext
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         variables[name] = value;
+        redactor.AllowUriPassword(value ?? string.Empty);
     }
 }

@@ -79,6 +79,7 @@ public sealed class CivisJobProcessTests(PostgresServerFixture serverFixture)
         Assert.True(exitCode == CivisJobExitCodes.Success, $"exit code {exitCode}\n{job.Output}\n{job.Errors}");
         var postgresUri = Line(job.Output, "POSTGRES_URI=");
         var redshiftUri = Line(job.Output, "REDSHIFT_URI=");
+        Assert.DoesNotContain(SecretRedactor.Mask, postgresUri, StringComparison.Ordinal); // printed for psql, on purpose
         var postgresDatabase = PostgresUri.Parse(postgresUri).Database!;
         var redshiftDatabase = PostgresUri.Parse(redshiftUri).Database!;
         Assert.Contains($"Postgres answered from database {postgresDatabase}", job.Output, StringComparison.Ordinal);

@@ -182,6 +182,7 @@ public sealed class CivisJobTests(PostgresDatabaseFixture database) : IClassFixt
 
         Assert.Equal(CivisJobExitCodes.Success, exitCode);
         Assert.Equal(42, answer);
+        Assert.DoesNotContain("Npgsql.Command", output.ToString(), StringComparison.Ordinal); // commands show from Debug down
     }
 
     private sealed class DisposalProbe : IAsyncDisposable

@@ -29,7 +29,7 @@ public sealed class LocalWarehouseTests(PostgresServerFixture serverFixture)
             databases.Add(await new NpgsqlCommand("select current_database()", connection).ExecuteScalarAsync(Cancel));
         }
 
-        Assert.True(warehouse.IsStarted);
+        Assert.NotNull(warehouse.Server);
         Assert.Equal("1", warehouse.Variables["DEV"]);
         Assert.StartsWith("postgresql://", warehouse.PostgresUri, StringComparison.Ordinal);
         Assert.Equal(PostgresUri.Parse(warehouse.PostgresUri).Database, databases[0]);
@@ -86,7 +86,7 @@ public sealed class LocalWarehouseTests(PostgresServerFixture serverFixture)
 
         await using var warehouse = await LocalWarehouse.StartAsync(options, Cancel);
 
-        Assert.False(warehouse.IsStarted);
+        Assert.Null(warehouse.Server);
         Assert.Equal("postgres://ita:secret@postgres:5432/ita", warehouse.PostgresUri);
         Assert.Equal("postgres://ita:secret@redshift:5432/ita", warehouse.RedshiftUri);
         Assert.DoesNotContain("secret", warehouse.ToString(), StringComparison.Ordinal);

@@ -63,7 +63,12 @@ internal sealed class JobConsoleLoggerFactory(TextWriter writer, LogLevel minimu
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && logLevel >= provider.minimumLevel;
+        // Npgsql logs every command at Information: that is debugging detail for a job, so it shows from Debug down only.
+        private readonly LogLevel minimumLevel = category.StartsWith("Npgsql", StringComparison.Ordinal) && provider.minimumLevel == LogLevel.Information
+            ? LogLevel.Warning
+            : provider.minimumLevel;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && logLevel >= minimumLevel;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
