@@ -62,6 +62,50 @@ public sealed class JobTemplateTests(PostgresServerFixture serverFixture) : IAsy
         Assert.True(File.Exists(Path.Combine(publish, "Aqueduct.Civis.dll")));
     }
 
+    [Fact]
+    public async Task NewJob_PackageReferencesToALocalFeed_BuildsWithTheDockerFiles()
+    {
+        // A version of its own, so no earlier package in the machine's NuGet cache is picked up; removed from it after.
+        var version = "0.1.0-templatetest." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
+        var packages = Path.Combine(root, "packages");
+        var job = Path.Combine(root, "package-job");
+        try
+        {
+            foreach (var project in new[] { "Aqueduct.Civis", "Aqueduct.Civis.Testing" })
+            {
+                await RunAsync(root, NoVariables, "pack", Path.Combine(DotnetCli.RepositoryRoot, "src", project),
+                    "--output", packages, "-p:VersionSuffix=" + version["0.1.0-".Length..]);
+            }
+
+            await RunAsync(root, NoVariables, "new", "civis-job", "--name", JobName, "--output", job,
+                "--aqueduct-version", version, "--package-source", packages, "--debug:custom-hive", Path.Combine(root, "hive"));
+            await RunAsync(job, NoVariables, "build");
+
+            Assert.Contains(packages, await File.ReadAllTextAsync(Path.Combine(job, "nuget.config"), Cancel), StringComparison.Ordinal);
+            Assert.Contains($"dotnet/runtime:", await File.ReadAllTextAsync(Path.Combine(job, "Dockerfile"), Cancel), StringComparison.Ordinal);
+            Assert.Contains($"{JobName}.dll", await File.ReadAllTextAsync(Path.Combine(job, "Dockerfile"), Cancel), StringComparison.Ordinal);
+            Assert.Contains("${SOURCE_USERNAME:?Missing source username}", await File.ReadAllTextAsync(Path.Combine(job, "docker-compose.yml"), Cancel), StringComparison.Ordinal);
+        }
+        finally
+        {
+            var cache = System.Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+                ?? Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+            foreach (var id in new[] { "aqueduct.civis", "aqueduct.civis.testing" })
+            {
+                var folder = Path.Combine(cache, id, version);
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+
+                if (Directory.Exists(Path.Combine(cache, id)) && !Directory.EnumerateFileSystemEntries(Path.Combine(cache, id)).Any())
+                {
+                    Directory.Delete(Path.Combine(cache, id));
+                }
+            }
+        }
+    }
+
     private static async Task<string> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> variables, params string[] arguments)
     {
         var (exitCode, output) = await DotnetCli.RunAsync(workingDirectory, variables, Cancel, arguments);
