@@ -36,7 +36,20 @@ public static class LocalWarehouseJobOptionsExtensions
                 GetEnvironmentVariable = name => environment.Configuration[name],
             };
             configure?.Invoke(warehouseOptions);
-            var warehouse = await LocalWarehouse.StartAsync(warehouseOptions, cancellationToken).ConfigureAwait(false);
+            LocalWarehouse warehouse;
+            try
+            {
+                warehouse = await LocalWarehouse.StartAsync(warehouseOptions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresServerException ex)
+            {
+                // A machine without a server is a set-up problem: a configuration error (exit code 78), no stack trace.
+                throw new CivisEnvironmentException(
+                    $"DEV is set and {PlatformVariables.PostgresUri} / {PlatformVariables.RedshiftUri} are not, so the job needs a local warehouse, " +
+                    $"but no PostgreSQL server could be found or started. Set both URIs to servers of your own, or: {ex.Message}",
+                    [PlatformVariables.PostgresUri, PlatformVariables.RedshiftUri]);
+            }
+
             context.SetVariable(PlatformVariables.PostgresUri, warehouse.PostgresUri);
             context.SetVariable(PlatformVariables.RedshiftUri, warehouse.RedshiftUri);
 

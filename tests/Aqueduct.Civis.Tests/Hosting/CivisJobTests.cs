@@ -185,6 +185,35 @@ public sealed class CivisJobTests(PostgresDatabaseFixture database) : IClassFixt
         Assert.DoesNotContain("Npgsql.Command", output.ToString(), StringComparison.Ordinal); // commands show from Debug down
     }
 
+    [Fact]
+    public async Task UseLocalWarehouse_NoServerAvailable_FailsWithConfigurationErrorSayingHowToProvideOne()
+    {
+        var ran = false;
+
+        var exitCode = await RunAsync(Create(("DEV", "1")), (_, _) => { ran = true; return Task.CompletedTask; }, o => o.UseLocalWarehouse(w =>
+        {
+            w.GetEnvironmentVariable = _ => null;
+            w.Server.Source = Civis.Testing.PostgresServerSource.ExistingServer; // forced, with no URI: nothing to use
+        }));
+
+        Assert.Equal(CivisJobExitCodes.ConfigurationError, exitCode);
+        Assert.False(ran);
+        Assert.Contains("needs a local warehouse", errors.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Provide a server", errors.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UseLocalWarehouse_Production_StartsNothing()
+    {
+        string? uri = "unset";
+
+        var exitCode = await RunAsync(Create(), (job, _) => { uri = job.Environment.GetString("POSTGRES_URI"); return Task.CompletedTask; },
+            o => o.UseLocalWarehouse(w => w.Server.Source = Civis.Testing.PostgresServerSource.ExistingServer));
+
+        Assert.Equal(CivisJobExitCodes.Success, exitCode);
+        Assert.Null(uri);
+    }
+
     private sealed class DisposalProbe : IAsyncDisposable
     {
         public bool Disposed { get; private set; }
