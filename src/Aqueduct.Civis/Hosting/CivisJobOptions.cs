@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Logging;
+
+namespace Aqueduct.Civis;
+
+/// <summary>How <see cref="CivisJob.RunAsync"/> prepares and runs a job.</summary>
+public sealed class CivisJobOptions
+{
+    private readonly List<Func<CivisJobStartingContext, CancellationToken, Task<IAsyncDisposable?>>> startingHandlers = [];
+    private readonly List<Func<CivisJobFailure, CancellationToken, Task>> failureHandlers = [];
+
+    /// <summary>The variables the job cannot run without; every missing one is reported at once before the job starts.</summary>
+    public IList<RequiredVariable> RequiredVariables { get; } = [];
+
+    /// <summary>
+    /// The job's name, used as the category of <see cref="CivisJobContext.Logger"/> and in the failure summary.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the entry assembly's name.</value>
+    public string? Name { get; set; }
+
+    /// <summary>
+    /// The lowest level logged to the console; <see langword="null"/> reads <c>CIVIS_LOG_LEVEL</c>
+    /// (<c>trace</c>, <c>debug</c>, <c>info</c>, <c>warning</c>, <c>error</c>, <c>critical</c>, <c>none</c>, any case).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>; with <c>CIVIS_LOG_LEVEL</c> unset that is <see cref="LogLevel.Information"/>.</value>
+    public LogLevel? MinimumLogLevel { get; set; }
+
+    /// <summary>The options of the job's <see cref="WarehouseConnectionFactory"/>; its logger factory defaults to the job's.</summary>
+    public WarehouseOptions Warehouse { get; } = new();
+
+    /// <summary>
+    /// The environment to run in; <see langword="null"/> reads the process environment (and <c>.env</c> in DEV) through
+    /// <see cref="CivisEnvironment.FromProcessEnvironment(bool)"/>. Tests pass their own.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public CivisEnvironment? Environment { get; set; }
+
+    /// <summary>Where log lines go; <see langword="null"/> for the standard output.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public TextWriter? Output { get; set; }
+
+    /// <summary>Where the failure summary goes; <see langword="null"/> for the standard error.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public TextWriter? ErrorOutput { get; set; }
+
+    /// <summary>
+    /// Whether SIGTERM (how the platform cancels a run) and Ctrl+C cancel the job's token instead of ending the process.
+    /// A second Ctrl+C ends the process at once.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool HandleShutdownSignals { get; set; } = true;
+
+    internal IReadOnlyList<Func<CivisJobStartingContext, CancellationToken, Task<IAsyncDisposable?>>> StartingHandlers => startingHandlers;
+
+    internal IReadOnlyList<Func<CivisJobFailure, CancellationToken, Task>> FailureHandlers => failureHandlers;
+
+    /// <summary>Declares a variable the job cannot run without.</summary>
+    /// <param name="name">The variable or parameter name, for example <c>BIKESHARE_USERNAME</c>.</param>
+    /// <param name="message">What to tell the person running the job when it is missing.</param>
+    /// <returns>These options, for chaining.</returns>
+    public CivisJobOptions Require(string name, string? message = null)
+    {
+        RequiredVariables.Add(new RequiredVariable(name, message));
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a step that runs after the required variables are checked and before the warehouses are set up: it may
+    /// set variables for the job (<see cref="CivisJobStartingContext.SetVariable"/>) and return something to dispose
+    /// when the job ends. <c>UseLocalWarehouse()</c> of <c>Aqueduct.Civis.Testing</c> is one.
+    /// </summary>
+    /// <param name="handler">The step; steps run in the order they were added and are disposed in reverse.</param>
+    /// <returns>These options, for chaining.</returns>
+    public CivisJobOptions OnStarting(Func<CivisJobStartingContext, CancellationToken, Task<IAsyncDisposable?>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        startingHandlers.Add(handler);
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a handler that runs when the job fails or is cancelled, after the summary is printed (for example to attach
+    /// the error to the run). An exception it throws is logged and does not change the exit code.
+    /// </summary>
+    /// <param name="handler">The handler.</param>
+    /// <returns>These options, for chaining.</returns>
+    public CivisJobOptions OnFailure(Func<CivisJobFailure, CancellationToken, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        failureHandlers.Add(handler);
+        return this;
+    }
+}
