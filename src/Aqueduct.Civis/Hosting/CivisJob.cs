@@ -55,6 +55,7 @@ public static class CivisJob
         JobConsoleLoggerFactory? loggerFactory = null;
         ILogger? logger = null;
         var cleanups = new List<IAsyncDisposable>();
+        CivisClient? client = null;
         var configuring = true;
         try
         {
@@ -90,14 +91,18 @@ public static class CivisJob
 
             options.Warehouse.LoggerFactory ??= loggerFactory;
 
-            // MERGE(CivisClient): when environment.ApiKey is set, build the CivisClient here (from environment.ApiKey and
-            // environment.ApiEndpoint, with loggerFactory), hand it to the CivisJobContext, and, when
-            // environment.IsOnPlatform, add a failure handler (options.OnFailure) that posts failure.Summary as a JSON
-            // value and attaches it to run environment.RunId as an output.
+            if (!string.IsNullOrEmpty(environment.ApiKey))
+            {
+                var clientOptions = CivisClientOptions.FromEnvironment(environment);
+                clientOptions.LoggerFactory = loggerFactory;
+                options.ConfigureClient?.Invoke(clientOptions);
+                client = new CivisClient(clientOptions);
+            }
+
             var warehouses = new WarehouseConnectionFactory(environment, options.Warehouse);
             await using (warehouses.ConfigureAwait(false))
             {
-                var context = new CivisJobContext(name, args, environment, warehouses, loggerFactory, redactor);
+                var context = new CivisJobContext(name, args, environment, warehouses, loggerFactory, redactor, client);
                 HostLog.Starting(logger, name, environment.IsDev ? "DEV" : "production", DescribeRun(environment));
                 configuring = false;
                 await job(context, cancellation.Token).ConfigureAwait(false);
@@ -123,6 +128,11 @@ public static class CivisJob
             await errorOutput.FlushAsync(CancellationToken.None).ConfigureAwait(false);
 
             var failure = new CivisJobFailure(name, exception, exitCode, summary, environment, stopwatch.Elapsed);
+            if (client is not null && options.AttachFailureToRun && environment is { IsOnPlatform: true })
+            {
+                await AttachFailureAsync(client, environment, failure, logger).ConfigureAwait(false);
+            }
+
             foreach (var handler in options.FailureHandlers)
             {
                 try
@@ -162,6 +172,42 @@ public static class CivisJob
             }
 
             loggerFactory?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Posts the failure summary as a JSON value and attaches it to the run as an output named <c>error</c>. A platform
+    /// that does not answer within 30 s is given up on: the job's own failure is what counts.
+    /// </summary>
+    private static async Task AttachFailureAsync(CivisClient client, CivisEnvironment environment, CivisJobFailure failure, ILogger? logger)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("job", failure.JobName);
+                writer.WriteNumber("exitCode", failure.ExitCode);
+                writer.WriteString("error", failure.Summary);
+                writer.WriteString("exception", failure.Exception.GetType().FullName);
+                writer.WriteNumber("elapsedSeconds", Math.Round(failure.Elapsed.TotalSeconds, 3));
+                writer.WriteEndObject();
+            }
+
+            var value = await client.JsonValues.CreateAsync(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan), "error", timeout.Token).ConfigureAwait(false);
+            await client.Scripts.AddContainerRunOutputAsync(environment.JobId!.Value, environment.RunId!.Value, "JSONValue", value.Id!.Value, timeout.Token)
+                .ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // reporting the failure must not hide the failure
+        catch (Exception attachException)
+#pragma warning restore CA1031
+        {
+            if (logger is not null)
+            {
+                HostLog.FailureHandlerFailed(logger, attachException);
+            }
         }
     }
 

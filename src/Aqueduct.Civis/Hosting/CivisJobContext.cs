@@ -11,8 +11,10 @@ public sealed class CivisJobContext
         CivisEnvironment environment,
         WarehouseConnectionFactory warehouses,
         ILoggerFactory loggerFactory,
-        SecretRedactor redactor)
+        SecretRedactor redactor,
+        CivisClient? client)
     {
+        Client = client;
         Name = name;
         Arguments = arguments;
         Environment = environment;
@@ -30,6 +32,19 @@ public sealed class CivisJobContext
 
     /// <summary>The job's environment: DEV, ids, parameters and credentials, with the starting steps' variables.</summary>
     public CivisEnvironment Environment { get; }
+
+    /// <summary>
+    /// The Civis API client, built from the environment when <c>CIVIS_API_KEY</c> is set (always on the platform),
+    /// otherwise <see langword="null"/>.
+    /// </summary>
+    public CivisClient? Client { get; }
+
+    /// <summary>The Civis API client, or a clear error naming <c>CIVIS_API_KEY</c> when there is none.</summary>
+    /// <returns>The client.</returns>
+    /// <exception cref="CivisEnvironmentException">No API key is set.</exception>
+    public CivisClient GetRequiredClient() => Client ?? throw new CivisEnvironmentException(
+        $"This job calls the Civis API, which needs an API key: {PlatformVariables.ApiKey} is not set. " +
+        "The platform sets it on every run; for a local run put it in .env.", [PlatformVariables.ApiKey]);
 
     /// <summary>Connections to the Postgres and Redshift warehouses; disposed by the host when the job ends.</summary>
     public WarehouseConnectionFactory Warehouses { get; }

@@ -49,6 +49,20 @@ public sealed class CivisJobOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool HandleShutdownSignals { get; set; } = true;
 
+    /// <summary>
+    /// Changes the options of the job's <see cref="CivisClient"/>, which the host builds from the environment
+    /// (<c>CIVIS_API_KEY</c>, <c>CIVIS_API_ENDPOINT</c>, the job and run ids) when an API key is set.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Action<CivisClientOptions>? ConfigureClient { get; set; }
+
+    /// <summary>
+    /// Whether a failed run on the platform gets its failure summary (secrets removed) attached as a JSON output
+    /// named <c>error</c>, so the error is visible on the run even when the platform's own says nothing.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool AttachFailureToRun { get; set; } = true;
+
     internal IReadOnlyList<Func<CivisJobStartingContext, CancellationToken, Task<IAsyncDisposable?>>> StartingHandlers => startingHandlers;
 
     internal IReadOnlyList<Func<CivisJobFailure, CancellationToken, Task>> FailureHandlers => failureHandlers;
