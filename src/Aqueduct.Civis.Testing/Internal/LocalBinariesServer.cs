@@ -1,0 +1,307 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Aqueduct.Civis.Testing.Internal;
+
+/// <summary>
+/// A server started from the machine's PostgreSQL binaries in a new temporary directory: <c>initdb</c>, then
+/// <c>pg_ctl start</c> on a free port bound to 127.0.0.1 only, with password authentication. Dispose (or process exit)
+/// stops it with <c>pg_ctl stop -m immediate</c> and removes the directory.
+/// </summary>
+internal sealed class LocalBinariesServer : IServerInstance
+{
+    private const string SuperUser = "postgres";
+
+    /// <summary>The OS account that runs PostgreSQL when this process is root, since the server refuses to run as root.</summary>
+    private const string ServerOsUser = "postgres";
+
+    private const int MaxPortAttempts = 5;
+    private const int LogTailLines = 30;
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string binDirectory;
+    private readonly string rootDirectory;
+    private readonly bool runAsServerUser;
+    private readonly ILogger logger;
+    private int stopped;
+
+    private LocalBinariesServer(string binDirectory, string rootDirectory, bool runAsServerUser, ILogger logger)
+    {
+        this.binDirectory = binDirectory;
+        this.rootDirectory = rootDirectory;
+        this.runAsServerUser = runAsServerUser;
+        this.logger = logger;
+        ConnectionString = string.Empty;
+    }
+
+    /// <inheritdoc />
+    public string ConnectionString { get; private set; }
+
+    /// <inheritdoc />
+    public PostgresServerSource Source => PostgresServerSource.LocalBinaries;
+
+    /// <summary>The temporary directory holding the data directory, the socket and the server log.</summary>
+    public string RootDirectory => rootDirectory;
+
+    private string DataDirectory => Path.Combine(rootDirectory, "data");
+
+    private string LogFile => Path.Combine(rootDirectory, "server.log");
+
+    /// <summary>Creates, starts and returns a server; on failure nothing is left running or on disk.</summary>
+    /// <exception cref="SourceUnavailableException">The server could not be created or started.</exception>
+    public static async Task<LocalBinariesServer> StartAsync(
+        string binDirectory,
+        TimeSpan startTimeout,
+        ILogger logger,
+        CancellationToken cancellationToken = default)
+    {
+        var runAsServerUser = !OperatingSystem.IsWindows() && Environment.IsPrivilegedProcess;
+        var root = CreatePrivateDirectory();
+        var server = new LocalBinariesServer(binDirectory, root, runAsServerUser, logger);
+        AppDomain.CurrentDomain.ProcessExit += server.OnProcessExit;
+        try
+        {
+            var password = RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 32);
+            await server.InitializeDataDirectoryAsync(password, cancellationToken).ConfigureAwait(false);
+            var port = await server.StartServerAsync(startTimeout, cancellationToken).ConfigureAwait(false);
+            server.ConnectionString = new NpgsqlConnectionStringBuilder
+            {
+                Host = IPAddress.Loopback.ToString(),
+                Port = port,
+                Username = SuperUser,
+                Password = password,
+                Database = "postgres",
+            }.ConnectionString;
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Stops the server and removes its directory; later calls do nothing.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref stopped, 1) != 0)
+        {
+            return;
+        }
+
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
+        {
+            var (fileName, arguments) = Command("pg_ctl", ["stop", "-D", DataDirectory, "-m", "immediate", "-w"]);
+            using var timeout = new CancellationTokenSource(StopTimeout);
+            var result = await ProcessRunner.RunAsync(fileName, arguments, rootDirectory, timeout.Token).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                Log.CleanupFailed(logger, "pg_ctl stop failed: " + result.Output);
+            }
+        }
+
+        DeleteRootDirectory();
+    }
+
+    /// <summary>Stops the server when the process ends without disposing it (a crashed or aborted test run).</summary>
+    private void OnProcessExit(object? sender, EventArgs e)
+    {
+        if (Interlocked.Exchange(ref stopped, 1) != 0)
+        {
+            return;
+        }
+
+        if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
+        {
+            var (fileName, arguments) = Command("pg_ctl", ["stop", "-D", DataDirectory, "-m", "immediate", "-w"]);
+            ProcessRunner.Run(fileName, arguments, StopTimeout);
+        }
+
+        DeleteRootDirectory();
+    }
+
+    private static string CreatePrivateDirectory()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "aqueduct-pg-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            // The socket and the password file live here: only the server's account may look inside.
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return path;
+    }
+
+    private async Task InitializeDataDirectoryAsync(string password, CancellationToken cancellationToken)
+    {
+        var passwordFile = Path.Combine(rootDirectory, "pwfile");
+        await File.WriteAllTextAsync(passwordFile, password + "\n", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (runAsServerUser)
+            {
+                await GiveDirectoryToServerUserAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var (fileName, arguments) = Command("initdb",
+            [
+                "-D", DataDirectory,
+                "-U", SuperUser,
+                "--pwfile=" + passwordFile,
+                "--auth-host=scram-sha-256",
+                "--auth-local=scram-sha-256",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions",
+            ]);
+            var result = await ProcessRunner.RunAsync(fileName, arguments, rootDirectory, cancellationToken).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                throw new SourceUnavailableException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"initdb in {binDirectory} failed (exit code {result.ExitCode}){RootHint()}:{Environment.NewLine}{Tail(result.Output)}"));
+            }
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+
+        // Appended settings override initdb's defaults: the server listens on loopback only, keeps its socket in the
+        // private directory, and trades durability for speed since its data is thrown away.
+        var settings = new StringBuilder()
+            .AppendLine()
+            .AppendLine("# Aqueduct.Civis.Testing: a throwaway server")
+            .AppendLine("listen_addresses = '127.0.0.1'")
+            .AppendLine(CultureInfo.InvariantCulture, $"unix_socket_directories = '{rootDirectory.Replace("'", "''", StringComparison.Ordinal)}'")
+            .AppendLine("fsync = off")
+            .AppendLine("synchronous_commit = off")
+            .AppendLine("full_page_writes = off")
+            .AppendLine("max_connections = 200");
+        await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), settings.ToString(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the server on a free port, picking another one when the port is taken in between.</summary>
+    private async Task<int> StartServerAsync(TimeSpan startTimeout, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FindFreePort();
+            var logLength = File.Exists(LogFile) ? new FileInfo(LogFile).Length : 0;
+            var (fileName, arguments) = Command("pg_ctl",
+            [
+                "start",
+                "-D", DataDirectory,
+                "-l", LogFile,
+                "-w",
+                "-t", ((int)Math.Ceiling(startTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
+                "-o", "-p " + port.ToString(CultureInfo.InvariantCulture),
+            ]);
+            var result = await ProcessRunner.RunAsync(fileName, arguments, rootDirectory, cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                return port;
+            }
+
+            var log = ReadLog(logLength);
+            if (attempt < MaxPortAttempts && log.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                Log.PortClash(logger, port);
+                continue;
+            }
+
+            throw new SourceUnavailableException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"pg_ctl start in {binDirectory} failed on port {port} (exit code {result.ExitCode}): {result.Output.Trim()}{Environment.NewLine}Last lines of the server log (removed with {rootDirectory}):{Environment.NewLine}{Tail(log)}"));
+        }
+    }
+
+    private static int FindFreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task GiveDirectoryToServerUserAsync(CancellationToken cancellationToken)
+    {
+        var result = await ProcessRunner.RunAsync("chown", ["-R", ServerOsUser + ":", rootDirectory], cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new SourceUnavailableException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"this process runs as root, and PostgreSQL refuses to; giving {rootDirectory} to the '{ServerOsUser}' OS user failed (create that user, or run the tests as another user): {result.Output}"));
+        }
+    }
+
+    /// <summary>The command line for a PostgreSQL program, run as the server's OS account when this process is root.</summary>
+    private (string FileName, IReadOnlyList<string> Arguments) Command(string program, IReadOnlyList<string> arguments)
+    {
+        var executable = Path.Combine(binDirectory, PostgresBinaryLocator.Executable(program));
+        return runAsServerUser
+            ? ("runuser", ["-u", ServerOsUser, "--", executable, .. arguments])
+            : (executable, arguments);
+    }
+
+    private string RootHint() =>
+        runAsServerUser ? $" (run as the '{ServerOsUser}' OS user through runuser, because this process is root)" : string.Empty;
+
+    private string ReadLog(long from)
+    {
+        try
+        {
+            using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            stream.Seek(Math.Min(from, stream.Length), SeekOrigin.Begin);
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd();
+        }
+        catch (IOException ex)
+        {
+            return "(the server log could not be read: " + ex.Message + ")";
+        }
+    }
+
+    private static string Tail(string text)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return string.Join(Environment.NewLine, lines.Skip(Math.Max(0, lines.Length - LogTailLines)).Select(l => "    " + l.TrimEnd('\r')));
+    }
+
+    private void DeleteRootDirectory()
+    {
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(rootDirectory))
+                {
+                    Directory.Delete(rootDirectory, recursive: true);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                if (attempt == 3)
+                {
+                    Log.CleanupFailed(logger, $"could not remove {rootDirectory}: {ex.Message}");
+                    return;
+                }
+
+                // A process that has just exited may still be releasing files.
+                Thread.Sleep(100 * attempt);
+            }
+        }
+    }
+}
