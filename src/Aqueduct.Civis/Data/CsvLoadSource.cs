@@ -23,7 +23,10 @@ internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
     {
         _stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
         _buffer = new byte[BufferSize];
-        await FillAsync(cancellationToken).ConfigureAwait(false);
+        while (_end - _start < Utf8Bom.Length && await FillAsync(cancellationToken).ConfigureAwait(false))
+        {
+        }
+
         if (_buffer.AsSpan(_start, _end - _start).StartsWith(Utf8Bom))
         {
             _start += Utf8Bom.Length;
