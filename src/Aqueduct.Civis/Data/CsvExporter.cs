@@ -8,6 +8,7 @@ namespace Aqueduct.Civis;
 internal static class CsvExporter
 {
     private const int BufferSize = 256 * 1024;
+    private const int MaxRowGuess = 16 * 1024;
 
     /// <summary>Runs the COPY and returns the number of CSV records written (a header included).</summary>
     public static async Task<long> ExportAsync(NpgsqlDataSource dataSource, string copySql, Stream destination, bool gzip, CancellationToken cancellationToken)
@@ -27,12 +28,21 @@ internal static class CsvExporter
                     // skips decoding and re-encoding. The fallback decodes if that ever changes.
                     if (reader is StreamReader { BaseStream: { CanRead: true } raw })
                     {
+                        // The server sends a message per row: gather many before each write.
+                        var filled = 0;
                         int n;
-                        while ((n = await raw.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                        do
                         {
-                            scanner.Scan(buffer.AsSpan(0, n));
-                            await output.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                            n = await raw.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                            filled += n;
+                            if (filled > 0 && (n == 0 || filled > buffer.Length - MaxRowGuess))
+                            {
+                                scanner.Scan(buffer.AsSpan(0, filled));
+                                await output.WriteAsync(buffer.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
+                                filled = 0;
+                            }
                         }
+                        while (n > 0);
                     }
                     else
                     {
