@@ -111,6 +111,32 @@ public sealed class LoadCsvTests(PostgresDatabaseFixture db) : IClassFixture<Pos
     }
 
     [Fact]
+    public async Task LoadCsvAsync_UpsertSubsetOfColumns_UpdatesOnlyThoseColumns()
+    {
+        var table = await SeedAsync("upsert_subset");
+        var result = await db.DataSource.LoadCsvAsync(table, From("trip_id,distance\n1,9\n4,4\n"), WriteMode.Upsert, cancellationToken: Ct);
+        Assert.Equal((1L, 1L), (result.RowsInserted, result.RowsUpdated));
+        Assert.Equal(["1|standard|9", "2|electric|2.5", "4|NULL|4"], await RowsAsync(db.DataSource, $"SELECT * FROM {table} ORDER BY 1"));
+    }
+
+    [Fact]
+    public async Task LoadCsvAsync_UpsertKeyOnlyTableAndJsonColumn_Work()
+    {
+        var keys = TableName.Parse("upsert_keys_only");
+        var definition = new TableDefinition([new("a", "integer"), new("b", "text")], primaryKey: ["a", "b"]);
+        await db.DataSource.LoadCsvAsync(keys, From("a,b\n1,x\n"), WriteMode.Fail, definition, Ct);
+        var result = await db.DataSource.LoadCsvAsync(keys, From("a,b\n1,x\n1,y\n"), WriteMode.Upsert, cancellationToken: Ct);
+        Assert.Equal((1L, 0L, 1L), (result.RowsInserted, result.RowsUpdated, result.RowsSkipped));
+
+        var json = TableName.Parse("upsert_json");
+        var jsonDefinition = new TableDefinition([new("id", "integer"), new("doc", "json")], primaryKey: ["id"]);
+        await db.DataSource.LoadCsvAsync(json, From("id,doc\n1,\"{\"\"a\"\": 1}\"\n"), WriteMode.Fail, jsonDefinition, Ct);
+        result = await db.DataSource.LoadCsvAsync(json, From("id,doc\n1,\"{\"\"a\"\": 2}\"\n2,\"[]\"\n"), WriteMode.Upsert, cancellationToken: Ct);
+        Assert.Equal((1L, 1L), (result.RowsInserted, result.RowsUpdated));
+        Assert.Equal(["1|{\"a\": 2}", "2|[]"], await RowsAsync(db.DataSource, $"SELECT id, doc::text FROM {json} ORDER BY 1"));
+    }
+
+    [Fact]
     public async Task LoadCsvAsync_InsertIgnore_KeepsExistingRowsAndAddsNewOnes()
     {
         var table = await SeedAsync("insert_ignore");
