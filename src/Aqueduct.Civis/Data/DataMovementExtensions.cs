@@ -119,7 +119,10 @@ public static class DataMovementExtensions
         return Math.Max(0, records - (options.IncludeHeader ? 1 : 0));
     }
 
-    /// <summary>Writes a query's result as CSV to a file, gzip-compressed when the name ends in <c>.gz</c> (see <see cref="CsvExportOptions.Compression"/>).</summary>
+    /// <summary>
+    /// Writes a query's result as CSV to a file, gzip-compressed when the name ends in <c>.gz</c> (see
+    /// <see cref="CsvExportOptions.Compression"/>). A failed export deletes the file.
+    /// </summary>
     /// <param name="dataSource">The database.</param>
     /// <param name="query">The query (a <c>SELECT</c>, <c>TABLE x</c> or <c>VALUES</c>; COPY takes no parameters).</param>
     /// <param name="path">The file, created or overwritten.</param>
@@ -144,9 +147,18 @@ public static class DataMovementExtensions
         }
 
         var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
-        await using (file.ConfigureAwait(false))
+        try
         {
-            return await dataSource.ExportCsvAsync(query, file, options, cancellationToken).ConfigureAwait(false);
+            await using (file.ConfigureAwait(false))
+            {
+                return await dataSource.ExportCsvAsync(query, file, options, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // No half-written file is left to be mistaken for an export.
+            File.Delete(path);
+            throw;
         }
     }
 }

@@ -10,6 +10,8 @@ namespace Aqueduct.Civis;
 /// </summary>
 internal static class TableLoader
 {
+    private static readonly Version MinimumVersion = new(9, 5);
+
     public static async Task<LoadResult> LoadAsync(
         NpgsqlDataSource dataSource, TableName table, ILoadSource source, WriteMode mode, TableDefinition? definition, CancellationToken cancellationToken)
     {
@@ -31,6 +33,14 @@ internal static class TableLoader
             var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
+                if (connection.PostgreSqlVersion < MinimumVersion)
+                {
+                    // Redshift reports 8.0.2: it has neither COPY FROM STDIN nor ON CONFLICT.
+                    throw new NotSupportedException(
+                        $"The server reports PostgreSQL {connection.PostgreSqlVersion}; loads through COPY need PostgreSQL {MinimumVersion} or later. " +
+                        "Amazon Redshift is loaded through the Civis import API, not through a direct connection.");
+                }
+
                 var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {

@@ -69,6 +69,15 @@ public sealed class ExportCsvTests(PostgresDatabaseFixture db) : IClassFixture<P
     }
 
     [Fact]
+    public async Task ExportCsvAsync_FailedFileExport_LeavesNoFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"aqueduct-{Guid.NewGuid():N}.csv");
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+            db.DataSource.ExportCsvAsync("SELECT g, 1 / (100000 - g) FROM generate_series(1, 200000) g", path, cancellationToken: Ct));
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public async Task ExportCsvAsync_BadQuery_ThrowsPostgresException()
     {
         using var output = new MemoryStream();
