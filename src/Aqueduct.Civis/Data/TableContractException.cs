@@ -16,29 +16,6 @@ public sealed class TableContractException : Exception
         Mismatches = mismatches;
     }
 
-    /// <summary>Creates the exception.</summary>
-    public TableContractException()
-        : this("The source does not match the table.")
-    {
-    }
-
-    /// <summary>Creates the exception.</summary>
-    /// <param name="message">The message.</param>
-    public TableContractException(string message)
-        : this(message, null)
-    {
-    }
-
-    /// <summary>Creates the exception.</summary>
-    /// <param name="message">The message.</param>
-    /// <param name="innerException">The cause.</param>
-    public TableContractException(string message, Exception? innerException)
-        : base(message, innerException)
-    {
-        Table = new TableName(null, "?");
-        Mismatches = [message];
-    }
-
     /// <summary>The table.</summary>
     public TableName Table { get; }
 
