@@ -113,6 +113,10 @@ internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
         {
             await _stream.DisposeAsync().ConfigureAwait(false);
         }
+        else
+        {
+            await csv.ReleaseUnopenedAsync().ConfigureAwait(false);
+        }
     }
 
     internal static async Task CancelQuietlyAsync(TextWriter writer)

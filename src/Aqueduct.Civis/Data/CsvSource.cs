@@ -62,6 +62,19 @@ public sealed class CsvSource
     /// <returns>The description.</returns>
     public override string ToString() => Path is null ? "CSV stream" : $"CSV file '{Path}'";
 
+    /// <summary>Disposes a stream source that a failed load never opened (unless it is to stay open).</summary>
+    internal async ValueTask ReleaseUnopenedAsync()
+    {
+        if (_stream is not null && !_opened)
+        {
+            _opened = true;
+            if (!_leaveOpen)
+            {
+                await _stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Opens the raw (possibly compressed) bytes; the caller disposes the result.</summary>
     internal Stream OpenRaw()
     {

@@ -15,21 +15,23 @@ internal static class TableLoader
     public static async Task<LoadResult> LoadAsync(
         NpgsqlDataSource dataSource, TableName table, ILoadSource source, WriteMode mode, TableDefinition? definition, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(dataSource);
-        ArgumentNullException.ThrowIfNull(table);
-        if (!Enum.IsDefined(mode))
-        {
-            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown write mode.");
-        }
-
-        if (mode == WriteMode.Drop && definition is null)
-        {
-            throw new ArgumentException($"WriteMode.Drop recreates table {table} from a TableDefinition; pass one.", nameof(definition));
-        }
-
         var started = Stopwatch.GetTimestamp();
+
+        // The source is disposed whatever happens, argument errors included: a CsvSource owns its stream.
         await using (source.ConfigureAwait(false))
         {
+            ArgumentNullException.ThrowIfNull(dataSource);
+            ArgumentNullException.ThrowIfNull(table);
+            if (!Enum.IsDefined(mode))
+            {
+                throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown write mode.");
+            }
+
+            if (mode == WriteMode.Drop && definition is null)
+            {
+                throw new ArgumentException($"WriteMode.Drop recreates table {table} from a TableDefinition; pass one.", nameof(definition));
+            }
+
             var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {

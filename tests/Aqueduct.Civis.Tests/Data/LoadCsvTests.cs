@@ -91,6 +91,15 @@ public sealed class LoadCsvTests(PostgresDatabaseFixture db) : IClassFixture<Pos
     }
 
     [Fact]
+    public async Task LoadCsvAsync_FailsBeforeReading_StillDisposesTheStream()
+    {
+        var stream = new MemoryStream("trip_id\n1\n"u8.ToArray());
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            db.DataSource.LoadCsvAsync(TableName.Parse("never_read"), new CsvSource(stream), WriteMode.Drop, cancellationToken: Ct));
+        Assert.False(stream.CanRead);
+    }
+
+    [Fact]
     public async Task LoadCsvAsync_Upsert_UpdatesChangedRowsInsertsNewAndSkipsIdentical()
     {
         var table = await SeedAsync("upsert_rows");
