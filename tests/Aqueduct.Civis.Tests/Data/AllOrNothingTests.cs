@@ -98,5 +98,28 @@ public sealed class AllOrNothingTests(PostgresDatabaseFixture db) : IClassFixtur
         await AssertUnchangedAsync(table, before);
     }
 
+    [Fact]
+    public async Task LoadAsync_TypedRowsCancelledMidLoad_LeaveTheTableAsItWas()
+    {
+        var (table, before) = await SeedAsync("typed_cancelled");
+        using var cancellation = new CancellationTokenSource();
+        async IAsyncEnumerable<Trip> Rows()
+        {
+            for (var i = 0; i < 100_000; i++)
+            {
+                if (i == 50_000)
+                {
+                    await cancellation.CancelAsync();
+                }
+
+                yield return new Trip(i + 1000, "standard", i);
+            }
+        }
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            db.DataSource.LoadAsync(table, Rows(), WriteMode.Upsert, cancellationToken: cancellation.Token));
+        await AssertUnchangedAsync(table, before);
+    }
+
     private sealed record Trip(int TripId, string BikeType, double Distance);
 }
