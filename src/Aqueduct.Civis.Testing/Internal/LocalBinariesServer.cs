@@ -20,6 +20,11 @@ internal sealed class LocalBinariesServer : IServerInstance
     /// <summary>The OS account that runs PostgreSQL when this process is root, since the server refuses to run as root.</summary>
     private const string ServerOsUser = "postgres";
 
+    private const string DirectoryPrefix = "aqueduct-pg-";
+
+    /// <summary>The file in the temporary directory that names the process owning the server.</summary>
+    private const string OwnerFileName = "owner.pid";
+
     private const int MaxPortAttempts = 5;
     private const int LogTailLines = 30;
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
@@ -45,9 +50,6 @@ internal sealed class LocalBinariesServer : IServerInstance
     /// <inheritdoc />
     public PostgresServerSource Source => PostgresServerSource.LocalBinaries;
 
-    /// <summary>The temporary directory holding the data directory, the socket and the server log.</summary>
-    public string RootDirectory => rootDirectory;
-
     private string DataDirectory => Path.Combine(rootDirectory, "data");
 
     private string LogFile => Path.Combine(rootDirectory, "server.log");
@@ -61,6 +63,7 @@ internal sealed class LocalBinariesServer : IServerInstance
         CancellationToken cancellationToken = default)
     {
         var runAsServerUser = !OperatingSystem.IsWindows() && Environment.IsPrivilegedProcess;
+        await RemoveOrphansAsync(binDirectory, runAsServerUser, logger, cancellationToken).ConfigureAwait(false);
         var root = CreatePrivateDirectory();
         var server = new LocalBinariesServer(binDirectory, root, runAsServerUser, logger);
         AppDomain.CurrentDomain.ProcessExit += server.OnProcessExit;
@@ -99,10 +102,17 @@ internal sealed class LocalBinariesServer : IServerInstance
         {
             var (fileName, arguments) = Command("pg_ctl", ["stop", "-D", DataDirectory, "-m", "immediate", "-w"]);
             using var timeout = new CancellationTokenSource(StopTimeout);
-            var result = await ProcessRunner.RunAsync(fileName, arguments, rootDirectory, timeout.Token).ConfigureAwait(false);
-            if (!result.Succeeded)
+            try
             {
-                Log.CleanupFailed(logger, "pg_ctl stop failed: " + result.Output);
+                var result = await ProcessRunner.RunAsync(fileName, arguments, rootDirectory, timeout.Token).ConfigureAwait(false);
+                if (!result.Succeeded)
+                {
+                    Log.CleanupFailed(logger, "pg_ctl stop failed: " + result.Output);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                Log.CleanupFailed(logger, string.Create(CultureInfo.InvariantCulture, $"pg_ctl stop did not finish within {StopTimeout.TotalSeconds:0} s"));
             }
         }
 
@@ -126,9 +136,64 @@ internal sealed class LocalBinariesServer : IServerInstance
         DeleteRootDirectory();
     }
 
+    /// <summary>
+    /// Stops and removes the servers of earlier runs whose process was killed before its exit hook could run, so a
+    /// crashed run leaves nothing behind for longer than the next start.
+    /// </summary>
+    private static async Task RemoveOrphansAsync(string binDirectory, bool runAsServerUser, ILogger logger, CancellationToken cancellationToken)
+    {
+        IEnumerable<string> candidates;
+        try
+        {
+            candidates = Directory.EnumerateDirectories(Path.GetTempPath(), DirectoryPrefix + "*").ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (var root in candidates)
+        {
+            if (!IsOrphan(root))
+            {
+                continue;
+            }
+
+            var orphan = new LocalBinariesServer(binDirectory, root, runAsServerUser, logger);
+            await orphan.DisposeAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>Whether the directory belongs to a process that no longer runs.</summary>
+    private static bool IsOrphan(string root)
+    {
+        try
+        {
+            var ownerText = File.ReadAllText(Path.Combine(root, OwnerFileName)).Trim();
+            if (!int.TryParse(ownerText, NumberStyles.None, CultureInfo.InvariantCulture, out var owner))
+            {
+                return false;
+            }
+
+            using var process = System.Diagnostics.Process.GetProcessById(owner);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            // No process with that id: the owner is gone.
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            // No owner file yet (being created right now) or not ours to read: leave it alone.
+            return false;
+        }
+    }
+
     private static string CreatePrivateDirectory()
     {
-        var path = Path.Combine(Path.GetTempPath(), "aqueduct-pg-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        var path = Path.Combine(Path.GetTempPath(), DirectoryPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(path);
@@ -139,6 +204,7 @@ internal sealed class LocalBinariesServer : IServerInstance
             Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
+        File.WriteAllText(Path.Combine(path, OwnerFileName), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         return path;
     }
 
