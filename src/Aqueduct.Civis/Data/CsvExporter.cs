@@ -1,0 +1,99 @@
+using System.IO.Compression;
+using System.Text;
+using Npgsql;
+
+namespace Aqueduct.Civis;
+
+/// <summary>Streams <c>COPY … TO STDOUT</c> output to a stream, byte for byte, optionally through gzip.</summary>
+internal static class CsvExporter
+{
+    private const int BufferSize = 256 * 1024;
+    private const int MaxRowGuess = 16 * 1024;
+
+    /// <summary>Runs the COPY and returns the number of CSV records written (a header included).</summary>
+    public static async Task<long> ExportAsync(NpgsqlDataSource dataSource, string copySql, Stream destination, bool gzip, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var output = gzip ? new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true) : destination;
+            var scanner = default(CsvScanner);
+            var buffer = new byte[BufferSize];
+            try
+            {
+                var reader = await connection.BeginTextExportAsync(copySql, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    // NpgsqlCopyTextReader is a StreamReader over the raw COPY stream: reading its bytes directly
+                    // skips decoding and re-encoding. The fallback decodes if that ever changes.
+                    if (reader is StreamReader { BaseStream: { CanRead: true } raw })
+                    {
+                        // The server sends a message per row: gather many before each write.
+                        var filled = 0;
+                        int n;
+                        do
+                        {
+                            n = await raw.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                            filled += n;
+                            if (filled > 0 && (n == 0 || filled > buffer.Length - MaxRowGuess))
+                            {
+                                scanner.Scan(buffer.AsSpan(0, filled));
+                                await output.WriteAsync(buffer.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
+                                filled = 0;
+                            }
+                        }
+                        while (n > 0);
+                    }
+                    else
+                    {
+                        var chars = new char[BufferSize / 4];
+                        var encoder = Encoding.UTF8.GetEncoder();
+                        int n;
+                        while ((n = await reader.ReadAsync(chars, cancellationToken).ConfigureAwait(false)) > 0)
+                        {
+                            var bytes = encoder.GetBytes(chars.AsSpan(0, n), buffer, flush: false);
+                            scanner.Scan(buffer.AsSpan(0, bytes));
+                            await output.WriteAsync(buffer.AsMemory(0, bytes), cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                }
+                catch
+                {
+                    if (reader is NpgsqlCopyTextReader copy)
+                    {
+                        await CancelQuietlyAsync(copy).ConfigureAwait(false);
+                    }
+
+                    throw;
+                }
+                finally
+                {
+                    reader.Dispose();
+                }
+            }
+            finally
+            {
+                if (gzip)
+                {
+                    await output.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+
+            await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return scanner.Records;
+        }
+    }
+
+    private static async Task CancelQuietlyAsync(NpgsqlCopyTextReader reader)
+    {
+        try
+        {
+            await reader.CancelAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The original failure is what the caller needs.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using System.IO.Compression;
+using System.Text;
+using Npgsql;
+
+namespace Aqueduct.Civis;
+
+/// <summary>
+/// Loads a CSV by handing its bytes, unparsed, to PostgreSQL's CSV parser (<c>COPY … FROM STDIN (FORMAT csv)</c>).
+/// Only the header is parsed here; the rest is scanned for record ends to count rows.
+/// </summary>
+internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
+{
+    private const int BufferSize = 256 * 1024;
+    private static readonly byte[] GzipSignature = [0x1f, 0x8b];
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+
+    private Stream? _stream;
+    private byte[] _buffer = [];
+    private int _start;
+    private int _end;
+
+    public async ValueTask<IReadOnlyList<SourceColumn>> GetColumnsAsync(TableShape table, TableDefinition? definition, CancellationToken cancellationToken)
+    {
+        _stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        _buffer = new byte[BufferSize];
+        while (_end - _start < Utf8Bom.Length && await FillAsync(cancellationToken).ConfigureAwait(false))
+        {
+        }
+
+        if (_buffer.AsSpan(_start, _end - _start).StartsWith(Utf8Bom))
+        {
+            _start += Utf8Bom.Length;
+        }
+
+        if (!csv.HasHeader)
+        {
+            return definition is not null
+                ? [.. definition.Columns.Select(c => new SourceColumn(c.Name, null))]
+                : [.. table.Columns.Select(c => new SourceColumn(c.Name, null))];
+        }
+
+        int end;
+        while ((end = CsvScanner.FindRecordEnd(_buffer.AsSpan(_start, _end - _start))) < 0)
+        {
+            if (!await FillAsync(cancellationToken).ConfigureAwait(false))
+            {
+                end = _end - _start;
+                break;
+            }
+        }
+
+        var header = Encoding.UTF8.GetString(_buffer, _start, end).TrimEnd('\r');
+        _start = Math.Min(_start + end + 1, _end);
+        if (header.Length == 0)
+        {
+            throw new InvalidDataException($"The {csv} has no header line (set HasHeader = false for a CSV without one).");
+        }
+
+        return [.. CsvScanner.SplitRecord(header, csv.Delimiter).Select(name => new SourceColumn(name, null))];
+    }
+
+    public async Task<long> CopyAsync(NpgsqlConnection connection, string target, IReadOnlyList<TableColumn> columns, CancellationToken cancellationToken)
+    {
+        var sql = $"COPY {target} ({CopySql.Columns(columns.Select(c => c.Name))}) FROM STDIN {CopySql.CsvOptions(csv.Delimiter, csv.NullMarker, header: false)}";
+        var writer = await connection.BeginTextImportAsync(sql, cancellationToken).ConfigureAwait(false);
+        var scanner = default(CsvScanner);
+        try
+        {
+            // NpgsqlCopyTextWriter is a StreamWriter over the raw COPY stream: writing the bytes to it
+            // directly skips decoding and re-encoding the whole file.
+            var sink = writer is StreamWriter { BaseStream: { CanWrite: true } raw } ? raw : null;
+            var decoder = sink is null ? Encoding.UTF8.GetDecoder() : null;
+            var chars = sink is null ? new char[BufferSize] : [];
+            while (true)
+            {
+                var chunk = _buffer.AsMemory(_start, _end - _start);
+                if (!chunk.IsEmpty)
+                {
+                    scanner.Scan(chunk.Span);
+                    if (sink is not null)
+                    {
+                        await sink.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        var n = decoder!.GetChars(chunk.Span, chars, flush: false);
+                        await writer.WriteAsync(chars.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                _start = _end = 0;
+                if (!await FillAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+
+            // Completes the COPY: a bad row surfaces here as a PostgresException.
+            await writer.DisposeAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await CancelQuietlyAsync(writer).ConfigureAwait(false);
+            throw;
+        }
+
+        return scanner.Records;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stream is not null)
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal static async Task CancelQuietlyAsync(TextWriter writer)
+    {
+        try
+        {
+            if (writer is NpgsqlCopyTextWriter copy)
+            {
+                await copy.CancelAsync().ConfigureAwait(false);
+            }
+
+            await writer.DisposeAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The original failure is what the caller needs; the transaction rolls back either way.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    private async Task<Stream> OpenAsync(CancellationToken cancellationToken)
+    {
+        var raw = csv.OpenRaw();
+        try
+        {
+            var gzip = csv.Compression == CsvCompression.Gzip;
+            if (csv.Compression == CsvCompression.Auto)
+            {
+                (raw, var start) = await PrefixedStream.PeekAsync(raw, GzipSignature.Length, cancellationToken).ConfigureAwait(false);
+                gzip = start.Span.SequenceEqual(GzipSignature);
+            }
+
+            return gzip ? new GZipStream(raw, CompressionMode.Decompress) : raw;
+        }
+        catch
+        {
+            await raw.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Reads more bytes after those buffered; returns false at the end of the data.</summary>
+    private async Task<bool> FillAsync(CancellationToken cancellationToken)
+    {
+        if (_start > 0 && _start == _end)
+        {
+            _start = _end = 0;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            // Only a header longer than the buffer gets here.
+            Array.Resize(ref _buffer, _buffer.Length * 2);
+        }
+
+        var n = await _stream!.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        _end += n;
+        return n > 0;
+    }
+}

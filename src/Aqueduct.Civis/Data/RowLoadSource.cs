@@ -1,0 +1,114 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Aqueduct.Civis;
+
+/// <summary>Loads typed rows through a binary COPY, converting each value to its column's type.</summary>
+internal sealed class RowLoadSource(IReadOnlyList<RowField> fields, IAsyncEnumerable<object?[]> rows) : ILoadSource
+{
+    private static readonly Dictionary<string, Type[]> Accepted = new(StringComparer.Ordinal)
+    {
+        ["int2"] = [typeof(short), typeof(byte), typeof(sbyte)],
+        ["int4"] = [typeof(int), typeof(short), typeof(ushort), typeof(byte), typeof(sbyte)],
+        ["int8"] = [typeof(long), typeof(int), typeof(uint), typeof(short), typeof(ushort), typeof(byte), typeof(sbyte)],
+        ["numeric"] = [typeof(decimal), typeof(long), typeof(int), typeof(short), typeof(byte), typeof(ulong), typeof(uint)],
+        ["float4"] = [typeof(float)],
+        ["float8"] = [typeof(double), typeof(float)],
+        ["bool"] = [typeof(bool)],
+        ["text"] = [typeof(string), typeof(char)],
+        ["varchar"] = [typeof(string), typeof(char)],
+        ["bpchar"] = [typeof(string), typeof(char)],
+        ["name"] = [typeof(string)],
+        ["citext"] = [typeof(string)],
+        ["json"] = [typeof(string)],
+        ["jsonb"] = [typeof(string)],
+        ["xml"] = [typeof(string)],
+        ["uuid"] = [typeof(Guid)],
+        ["date"] = [typeof(DateOnly), typeof(DateTime)],
+        ["time"] = [typeof(TimeOnly), typeof(TimeSpan)],
+        ["timestamp"] = [typeof(DateTime)],
+        ["timestamptz"] = [typeof(DateTime), typeof(DateTimeOffset)],
+        ["interval"] = [typeof(TimeSpan)],
+        ["bytea"] = [typeof(byte[]), typeof(ReadOnlyMemory<byte>)],
+    };
+
+    /// <summary>Whether a .NET type fits a column; types this list does not know are left to Npgsql.</summary>
+    public static bool Fits(Type clrType, TableColumn column) =>
+        clrType == typeof(object) || !Accepted.TryGetValue(column.TypeName, out var types) || types.Contains(clrType);
+
+    public ValueTask<IReadOnlyList<SourceColumn>> GetColumnsAsync(TableShape table, TableDefinition? definition, CancellationToken cancellationToken)
+    {
+        var names = table.Columns.Select(c => c.Name).ToList();
+        IReadOnlyList<SourceColumn> columns = [.. fields.Select(f => new SourceColumn(Resolve(f, names), f.ClrType))];
+        return ValueTask.FromResult(columns);
+    }
+
+    public async Task<long> CopyAsync(NpgsqlConnection connection, string target, IReadOnlyList<TableColumn> columns, CancellationToken cancellationToken)
+    {
+        var convert = columns.Select((c, i) => Converter(fields[i].ClrType, c)).ToArray();
+        var sql = $"COPY {target} ({CopySql.Columns(columns.Select(c => c.Name))}) FROM STDIN (FORMAT binary)";
+        var count = 0L;
+        var importer = await connection.BeginBinaryImportAsync(sql, cancellationToken).ConfigureAwait(false);
+        await using (importer.ConfigureAwait(false))
+        {
+            await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < columns.Count; i++)
+                {
+                    var value = row[i];
+                    if (value is null or DBNull)
+                    {
+                        await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await importer.WriteAsync(convert[i](value), columns[i].DataTypeName, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                count++;
+            }
+
+            // Without CompleteAsync, disposing the importer cancels the COPY.
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return count;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static string Resolve(RowField field, List<string> tableColumns)
+    {
+        foreach (var candidate in field.Candidates)
+        {
+            if (tableColumns.Contains(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        // A unique case-insensitive match ("TripId" for a column "tripid").
+        var loose = tableColumns.Where(c => field.Candidates.Any(n => string.Equals(n, c, StringComparison.OrdinalIgnoreCase))).ToList();
+        return loose.Count == 1 ? loose[0] : field.Candidates[^1];
+    }
+
+    private static Func<object, object> Converter(Type clrType, TableColumn column) => column.TypeName switch
+    {
+        "int2" when clrType != typeof(short) => v => Convert.ToInt16(v, CultureInfo.InvariantCulture),
+        "int4" when clrType != typeof(int) => v => Convert.ToInt32(v, CultureInfo.InvariantCulture),
+        "int8" when clrType != typeof(long) => v => Convert.ToInt64(v, CultureInfo.InvariantCulture),
+        "numeric" when clrType != typeof(decimal) => v => Convert.ToDecimal(v, CultureInfo.InvariantCulture),
+        "float8" when clrType == typeof(float) => v => (double)(float)v,
+        "text" or "varchar" or "bpchar" when clrType == typeof(char) => v => v.ToString()!,
+        // timestamptz holds an instant: Npgsql takes UTC, so convert rather than make the job do it.
+        "timestamptz" => v => v switch
+        {
+            DateTimeOffset o => o.ToUniversalTime(),
+            DateTime { Kind: DateTimeKind.Local } d => d.ToUniversalTime(),
+            _ => v,
+        },
+        _ => v => v,
+    };
+}
