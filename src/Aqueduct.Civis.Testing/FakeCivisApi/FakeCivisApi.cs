@@ -74,7 +74,8 @@ public sealed partial class FakeCivisApi : IAsyncDisposable
 
     /// <summary>
     /// The compression of SQL export files: <see langword="null"/> to follow the script's <c>csvSettings.compression</c>
-    /// (gzip only when it says <c>gzip</c>), or <c>gzip</c> / <c>none</c> to force one.
+    /// (gzip when it says <c>gzip</c> or, as on the platform, when the script gives no CSV settings), or <c>gzip</c> /
+    /// <c>none</c> to force one.
     /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? SqlExportCompression { get; set; }

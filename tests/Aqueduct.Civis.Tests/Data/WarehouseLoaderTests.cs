@@ -144,6 +144,32 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
     }
 
     [Fact]
+    public async Task LoadCsvAsync_CsvAboveMultipartThreshold_UploadsInPartsAndImportsWholeFile()
+    {
+        await using var warehouses = Warehouses(dev: false);
+        var options = _api.CreateClientOptions();
+        options.PollInterval = TimeSpan.FromMilliseconds(5);
+        options.MultipartThreshold = 64;
+        options.MinPartSize = 32;
+        var csv = "trip_id,bike_type,Start Station\n" + string.Concat(Enumerable.Range(1, 50).Select(i => $"{i},electric,Station {i}\n"));
+        var path = Path.Combine(Path.GetTempPath(), $"aqueduct-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(path, csv, Ct);
+        try
+        {
+            var loader = new WarehouseLoader(warehouses, new CivisClient(options), new WarehouseLoaderOptions { RedshiftDatabaseId = 7, CredentialId = 9 });
+
+            await loader.LoadCsvAsync(Warehouse.Redshift, TableName.Parse("trips"), new CsvSource(path), WriteMode.Append, cancellationToken: Ct);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        Assert.True(_api.Requests.Count(r => r.Method == "PUT" && r.Path.StartsWith("/_storage/parts/", StringComparison.Ordinal)) > 1);
+        Assert.Equal(csv, Encoding.UTF8.GetString(Assert.Single(_api.CsvImportRuns).Files[0]!));
+    }
+
+    [Fact]
     public async Task LoadCsvAsync_NoIdsGiven_LooksUpDatabaseAndCredentialOnce()
     {
         await using var warehouses = Warehouses(dev: false);
