@@ -180,6 +180,7 @@ public class WarehouseLoader
 
         int fileId;
         bool gzip;
+        List<FileTableColumn>? tableColumns = null;
         var raw = source.OpenRaw();
         await using (raw.ConfigureAwait(false))
         {
@@ -202,6 +203,12 @@ public class WarehouseLoader
                     CsvCompression.None => false,
                     _ => await StartsWithGzipAsync(upload, cancellationToken).ConfigureAwait(false),
                 };
+                if (definition is not null)
+                {
+                    // The import reads tableColumns as the file's columns in file order: follow the header, not the definition.
+                    tableColumns = await FileColumnsAsync(table, upload, gzip, source, definition, cancellationToken).ConfigureAwait(false);
+                }
+
                 var name = $"{schema}.{table.Name}.csv{(gzip ? ".gz" : string.Empty)}";
                 var expiresAt = _options.TimeProvider.GetUtcNow() + _options.UploadLifetime;
                 fileId = await client.Files.UploadAsync(upload, name, expiresAt, cancellationToken).ConfigureAwait(false);
@@ -231,7 +238,7 @@ public class WarehouseLoader
             ColumnDelimiter = delimiter,
             Compression = gzip ? "gzip" : "none",
             ExistingTableRows = ExistingTableRows(mode),
-            TableColumns = definition?.Columns.Select(c => new FileTableColumn { Name = c.Name, SqlType = c.Type }).ToList(),
+            TableColumns = tableColumns,
             Hidden = true,
         };
 
@@ -430,6 +437,67 @@ public class WarehouseLoader
         var read = await stream.ReadAtLeastAsync(start, start.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
         stream.Position = position;
         return read == start.Length && start.AsSpan().SequenceEqual(GzipSignature);
+    }
+
+    /// <summary>The declared columns in the order of the CSV's header (or the definition's order without a header).</summary>
+    /// <exception cref="TableContractException">The header names a column the definition does not declare.</exception>
+    private static async Task<List<FileTableColumn>> FileColumnsAsync(
+        TableName table, Stream upload, bool gzip, CsvSource source, TableDefinition definition, CancellationToken cancellationToken)
+    {
+        var declared = definition.Columns.Select(c => new FileTableColumn { Name = c.Name, SqlType = c.Type }).ToList();
+        if (!source.HasHeader)
+        {
+            return declared;
+        }
+
+        var position = upload.Position;
+        List<string>? header = null;
+        var reader = gzip ? new GZipStream(upload, CompressionMode.Decompress, leaveOpen: true) : upload;
+        try
+        {
+            // A header longer than 1 MiB is not a header; the platform will say what is wrong with the file.
+            var buffer = new byte[1 << 20];
+            var length = 0;
+            int read;
+            while (length < buffer.Length && (read = await reader.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+                var end = CsvScanner.FindRecordEnd(buffer.AsSpan(0, length));
+                if (end >= 0 || length == buffer.Length)
+                {
+                    length = end >= 0 ? end : length;
+                    break;
+                }
+            }
+
+            if (length > 0)
+            {
+                var line = System.Text.Encoding.UTF8.GetString(buffer, 0, length).TrimStart('\uFEFF').TrimEnd('\r');
+                header = CsvScanner.SplitRecord(line, source.Delimiter);
+            }
+        }
+        finally
+        {
+            if (gzip)
+            {
+                await reader.DisposeAsync().ConfigureAwait(false);
+            }
+
+            upload.Position = position;
+        }
+
+        if (header is null)
+        {
+            return declared;
+        }
+
+        var unknown = header.Where(name => !declared.Exists(c => c.Name == name)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new TableContractException(table, [.. unknown.Select(name => $"The CSV has a column '{name}' that the table definition does not declare.")]);
+        }
+
+        return [.. header.Select(name => declared.First(c => c.Name == name))];
     }
 
     private static string PlatformDelimiter(char delimiter, string parameter) => delimiter switch

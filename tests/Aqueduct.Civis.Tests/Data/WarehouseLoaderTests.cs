@@ -170,6 +170,31 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
     }
 
     [Fact]
+    public async Task LoadCsvAsync_HeaderInAnotherOrder_SendsTableColumnsInFileOrder()
+    {
+        await using var warehouses = Warehouses(dev: false);
+        var gzip = Gzip("\uFEFFStart Station,trip_id\r\nA,1\r\n");
+
+        await Loader(warehouses).LoadCsvAsync(Warehouse.Redshift, TableName.Parse("trips"), new CsvSource(new MemoryStream(gzip)), WriteMode.Drop, Trips, Ct);
+
+        var import = Assert.Single(_api.CsvImportRuns).Import;
+        Assert.Equal(["Start Station:text", "trip_id:integer"], import["tableColumns"]!.AsArray().Select(c => $"{c!["name"]}:{c["sqlType"]}"));
+        Assert.Equal(gzip, _api.CsvImportRuns[0].Files[0]);
+    }
+
+    [Fact]
+    public async Task LoadCsvAsync_HeaderNamesUndeclaredColumn_ThrowsContractErrorBeforeUploading()
+    {
+        await using var warehouses = Warehouses(dev: false);
+
+        var error = await Assert.ThrowsAsync<TableContractException>(() => Loader(warehouses).LoadCsvAsync(
+            Warehouse.Redshift, TableName.Parse("trips"), From("trip_id,\"end station\"\n1,B\n"), WriteMode.Append, Trips, Ct));
+
+        Assert.Contains("'end station'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_api.Requests, r => r.Path.StartsWith("/files", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task LoadCsvAsync_NoIdsGiven_LooksUpDatabaseAndCredentialOnce()
     {
         await using var warehouses = Warehouses(dev: false);
