@@ -40,8 +40,9 @@ public class WarehouseLoader
     private readonly WarehouseConnectionFactory _warehouses = null!;
     private readonly CivisClient? _client;
     private readonly WarehouseLoaderOptions _options = null!;
-    private int? _databaseId;
-    private int? _credentialId;
+    // 0 until looked up (platform ids are positive); an int, unlike an int?, is read and written atomically.
+    private volatile int _databaseId;
+    private volatile int _credentialId;
 
     /// <summary>Creates a loader.</summary>
     /// <param name="warehouses">The warehouses' connections; their environment decides DEV or production.</param>
@@ -53,8 +54,8 @@ public class WarehouseLoader
         _warehouses = warehouses;
         _client = client;
         _options = options ?? new WarehouseLoaderOptions();
-        _databaseId = _options.RedshiftDatabaseId;
-        _credentialId = _options.CredentialId;
+        _databaseId = _options.RedshiftDatabaseId ?? 0;
+        _credentialId = _options.CredentialId ?? 0;
     }
 
     /// <summary>For mocking only.</summary>
@@ -424,10 +425,18 @@ public class WarehouseLoader
     private async Task<(int DatabaseId, int CredentialId)> ResolveDestinationAsync(CivisClient client, CancellationToken cancellationToken)
     {
         // Looked up once; two concurrent first calls may both look up, which is harmless.
-        _databaseId ??= await client.Databases.GetIdAsync(_options.RedshiftDatabaseName, cancellationToken).ConfigureAwait(false);
-        _credentialId ??= (await client.Credentials.GetDefaultDatabaseCredentialAsync(cancellationToken).ConfigureAwait(false)).Id
-            ?? throw new InvalidOperationException("The platform returned a default database credential without an id.");
-        return (_databaseId.Value, _credentialId.Value);
+        if (_databaseId == 0)
+        {
+            _databaseId = await client.Databases.GetIdAsync(_options.RedshiftDatabaseName, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_credentialId == 0)
+        {
+            _credentialId = (await client.Credentials.GetDefaultDatabaseCredentialAsync(cancellationToken).ConfigureAwait(false)).Id
+                ?? throw new InvalidOperationException("The platform returned a default database credential without an id.");
+        }
+
+        return (_databaseId, _credentialId);
     }
 
     private static async Task<bool> StartsWithGzipAsync(Stream stream, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Aqueduct.Civis.Api;
 using Aqueduct.Civis.Testing;
 using Aqueduct.Civis.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static Aqueduct.Civis.Tests.Data.TestCsv;
 using static Aqueduct.Civis.Tests.Environment.TestEnvironments;
@@ -53,6 +54,22 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
     {
         await using var warehouses = Warehouses(dev);
         Assert.Equal(expected, Loader(warehouses).GetRoute(warehouse));
+    }
+
+    [Fact]
+    public async Task AddWarehouseLoader_WithCivisClient_ResolvesLoaderThatReachesPlatform()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddSingleton(Create(("REDSHIFT_URI", db.ConnectionString)));
+        services.AddSingleton(_client);
+        services.AddWarehouseLoader(o => (o.RedshiftDatabaseId, o.CredentialId) = (7, 9));
+        await using var provider = services.BuildServiceProvider();
+
+        var loader = provider.GetRequiredService<WarehouseLoader>();
+        await loader.LoadCsvAsync(Warehouse.Redshift, TableName.Parse("trips"), From("trip_id\n1\n"), WriteMode.Append, cancellationToken: Ct);
+
+        Assert.Equal(WarehouseRoute.CivisPlatform, loader.GetRoute(Warehouse.Redshift));
+        Assert.Equal(7, (int?)Assert.Single(_api.CsvImportRuns).Import["destination"]!["remoteHostId"]);
     }
 
     [Theory]
