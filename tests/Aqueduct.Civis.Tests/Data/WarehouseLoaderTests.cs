@@ -245,6 +245,26 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
     }
 
     [Fact]
+    public async Task LoadCsvAsync_CancelledWhileImportRuns_CancelsTheRun()
+    {
+        await using var warehouses = Warehouses(dev: false);
+        _api.RunOutcome = new FakeRunOutcome { PollsUntilDone = int.MaxValue };
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var load = Loader(warehouses).LoadCsvAsync(Warehouse.Redshift, TableName.Parse("trips"), From("trip_id\n1\n"), WriteMode.Append, cancellationToken: cancel.Token);
+        while (!_api.Requests.Any(r => r.Method == "GET" && r.Path.StartsWith("/imports/files/csv/", StringComparison.Ordinal)))
+        {
+            await Task.Delay(5, Ct);
+        }
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => load);
+        var run = Assert.Single(_api.CsvImportRuns);
+        Assert.Contains(_api.Requests, r => r.Method == "DELETE" && r.Path == $"/imports/files/csv/{run.ImportId}/runs/{run.RunId}");
+    }
+
+    [Fact]
     public async Task LoadCsvAsync_RedshiftInProductionWithoutClient_ThrowsNamingCivisApiKey()
     {
         await using var warehouses = Warehouses(dev: false);
