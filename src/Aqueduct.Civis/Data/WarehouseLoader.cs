@@ -257,7 +257,7 @@ public class WarehouseLoader
         try
         {
             await RunImportAsync(client, request, cancellationToken).ConfigureAwait(false);
-            var (read, inserted) = await InsertNewRowsAsync(new TableName(schema, table.Name), stage, definition!, cancellationToken).ConfigureAwait(false);
+            var (read, inserted) = await InsertNewRowsAsync(new TableName(schema, table.Name), stage, definition!, [.. tableColumns!.Select(c => c.Name!)], cancellationToken).ConfigureAwait(false);
             return new LoadResult(read, inserted, 0, read - inserted, Stopwatch.GetElapsedTime(started));
         }
         finally
@@ -275,9 +275,11 @@ public class WarehouseLoader
         await client.Imports.WaitForCsvRunAsync(importId, runId, cancelRunOnCancellation: true, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(long Read, long Inserted)> InsertNewRowsAsync(TableName target, TableName stage, TableDefinition definition, CancellationToken cancellationToken)
+    private async Task<(long Read, long Inserted)> InsertNewRowsAsync(
+        TableName target, TableName stage, TableDefinition definition, IReadOnlyList<string> fileColumns, CancellationToken cancellationToken)
     {
-        var columns = string.Join(", ", definition.Columns.Select(c => TableName.QuoteIdentifier(c.Name)));
+        // The staging table has the file's columns only; the target's other columns take their defaults.
+        var columns = string.Join(", ", fileColumns.Select(TableName.QuoteIdentifier));
         var keys = definition.PrimaryKey.Select(TableName.QuoteIdentifier).ToList();
         var match = string.Join(" AND ", keys.Select(k => $"t.{k} = s.{k}"));
 

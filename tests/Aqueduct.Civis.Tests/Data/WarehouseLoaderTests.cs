@@ -313,11 +313,12 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
             var destination = run.Import["destination"]!;
             var stage = new TableName((string?)destination["schema"], (string)destination["table"]!);
             var csv = new CsvSource(new MemoryStream(run.Files[0]!)) { HasHeader = (bool)run.Import["firstRowIsHeader"]! };
-            await db.DataSource.LoadCsvAsync(stage, csv, WriteMode.Drop, new TableDefinition(Trips.Columns), ct);
+            var columns = run.Import["tableColumns"]!.AsArray().Select(c => new ColumnDefinition((string)c!["name"]!, (string)c["sqlType"]!));
+            await db.DataSource.LoadCsvAsync(stage, csv, WriteMode.Drop, new TableDefinition(columns), ct);
         };
 
         var result = await Loader(warehouses).LoadCsvAsync(
-            Warehouse.Redshift, table, From("trip_id,bike_type,Start Station\n2,electric,changed\n3,electric,C\n3,electric,C again\n"), WriteMode.InsertIgnore, Trips, Ct);
+            Warehouse.Redshift, table, From("Start Station,trip_id,bike_type\nchanged,2,electric\nC,3,electric\nC again,3,electric\n"), WriteMode.InsertIgnore, Trips, Ct);
 
         Assert.Equal((3L, 1L, 0L, 2L), (result.RowsRead, result.RowsInserted, result.RowsUpdated, result.RowsSkipped));
         var rows = await RowsAsync(db.DataSource, $"SELECT * FROM {table} ORDER BY 1");
@@ -325,6 +326,7 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
         Assert.Equal(3, rows.Count);
         Assert.StartsWith("3|electric|C", rows[2], StringComparison.Ordinal);
         var import = Assert.Single(_api.CsvImportRuns).Import;
+        Assert.Equal(["Start Station", "trip_id", "bike_type"], import["tableColumns"]!.AsArray().Select(c => (string?)c!["name"]));
         Assert.StartsWith("aqueduct_stage_", (string?)import["destination"]!["table"], StringComparison.Ordinal);
         Assert.Equal("drop", (string?)import["existingTableRows"]);
         Assert.Equal(0L, await ScalarAsync<long>(db.DataSource, "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'aqueduct_stage_%'"));
