@@ -43,6 +43,11 @@ public sealed partial class FakeCivisApi
                 // ---- runs of any job
                 case ("POST", _, { } jobId, "runs", null, "") when kind is not null || area == "/jobs":
                     var run = NewRun(_resources[jobId], null);
+                    if (kind == Kinds[2])
+                    {
+                        StartCsvImport(run);
+                    }
+
                     return Answer.Json(area == "/jobs" ? 201 : 202, area == "/jobs" ? AsJobRun(run) : run.Node.DeepClone());
                 case ("GET", _, { } jobId, "runs", null, "") when kind is not null || area == "/jobs":
                     var runs = _runs.Where(r => r.Value.Job.Node["id"]!.GetValue<int>() == jobId).OrderByDescending(r => r.Key).Select(r => r.Value).ToList();
@@ -259,6 +264,25 @@ public sealed partial class FakeCivisApi
         }
 
         var runId = run.Node["id"]!.GetValue<int>();
+        if (run.Work is { } work)
+        {
+            if (!work.IsCompleted)
+            {
+                run.Node["state"] = "running";
+                run.Node["startedAt"] ??= Now();
+                return run;
+            }
+
+            if (!work.IsCompletedSuccessfully)
+            {
+                run.Node["state"] = "failed";
+                run.Node["error"] = work.Exception?.InnerException?.Message ?? "The import was cancelled.";
+                run.Node["finishedAt"] = Now();
+                run.Settled = true;
+                return run;
+            }
+        }
+
         if (run.Polls < run.Outcome.PollsUntilDone)
         {
             run.Node["state"] = run.Polls == 0 ? "queued" : "running";
@@ -283,16 +307,43 @@ public sealed partial class FakeCivisApi
         if (run.Outcome.State == "succeeded" && run.Job.Kind == Kinds[1])
         {
             // A SQL export's output: a CSV file served by the fake itself.
-            var fileId = AddFile("id,name\n1,a\n"u8.ToArray(), "export.csv");
+            var gzip = (SqlExportCompression ?? run.Job.Node["csvSettings"]?["compression"]?.GetValue<string>()) == "gzip";
+            var content = System.Text.Encoding.UTF8.GetBytes(SqlExportCsv);
+            if (gzip)
+            {
+                using var compressed = new MemoryStream();
+                using (var zip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest))
+                {
+                    zip.Write(content);
+                }
+
+                content = compressed.ToArray();
+            }
+
+            var name = gzip ? "export.csv.gz" : "export.csv";
+            var fileId = AddFile(content, name);
             run.Node["output"] = new JsonArray(new JsonObject
             {
-                ["outputName"] = "export.csv",
+                ["outputName"] = name,
                 ["fileId"] = fileId,
                 ["path"] = new Uri(BaseAddress, $"_storage/files/{fileId}").AbsoluteUri,
             });
         }
 
         return run;
+    }
+
+    /// <summary>Records what a CSV import run was asked to load and starts the test's handler, if any, off the lock.</summary>
+    private void StartCsvImport(Run run)
+    {
+        var import = (JsonObject)run.Job.Node.DeepClone();
+        var files = import["source"]?["fileIds"]?.AsArray().Select(n => _files.GetValueOrDefault(n!.GetValue<int>())?.Content).ToList() ?? [];
+        var record = new FakeCsvImportRun(import["id"]!.GetValue<int>(), run.Node["id"]!.GetValue<int>(), import, files);
+        _csvImportRuns.Add(record);
+        if (CsvImportHandler is { } handler)
+        {
+            run.Work = Task.Run(() => handler(record, CancellationToken.None));
+        }
     }
 
     private Answer Logs(Run run, IQueryCollection query)

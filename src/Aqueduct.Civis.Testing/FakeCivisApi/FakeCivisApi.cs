@@ -39,6 +39,7 @@ public sealed partial class FakeCivisApi : IAsyncDisposable
     private readonly Dictionary<int, StoredFile> _files = [];
     private readonly Dictionary<int, FakeRunOutcome> _outcomes = [];
     private readonly List<JsonObject> _logs = [];
+    private readonly List<FakeCsvImportRun> _csvImportRuns = [];
     private int _nextId = 1000;
     private int _rateRemaining = 1000;
 
@@ -66,6 +67,38 @@ public sealed partial class FakeCivisApi : IAsyncDisposable
 
     /// <summary>How runs started from now on end, unless <see cref="SetRunOutcome"/> says otherwise for their job.</summary>
     public FakeRunOutcome RunOutcome { get; set; } = FakeRunOutcome.Succeeded;
+
+    /// <summary>The CSV a succeeded SQL script run exports, as its output file.</summary>
+    /// <value>The default value is <c>id,name\n1,a\n</c>.</value>
+    public string SqlExportCsv { get; set; } = "id,name\n1,a\n";
+
+    /// <summary>
+    /// The compression of SQL export files: <see langword="null"/> to follow the script's <c>csvSettings.compression</c>
+    /// (gzip when it says <c>gzip</c> or, as on the platform, when the script gives no CSV settings), or <c>gzip</c> /
+    /// <c>none</c> to force one.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? SqlExportCompression { get; set; }
+
+    /// <summary>
+    /// Does the work of CSV import runs, for tests that want the rows to land somewhere (a PostgreSQL table): called
+    /// when a run starts, the run stays <c>running</c> until the task ends, then fails with the exception's message
+    /// or ends as <see cref="RunOutcome"/> says.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: runs end as <see cref="RunOutcome"/> says, loading nothing.</value>
+    public Func<FakeCsvImportRun, CancellationToken, Task>? CsvImportHandler { get; set; }
+
+    /// <summary>Every CSV import run started so far, with what it was asked to load.</summary>
+    public IReadOnlyList<FakeCsvImportRun> CsvImportRuns
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _csvImportRuns];
+            }
+        }
+    }
 
     /// <summary>Starts a server on a random loopback port.</summary>
     /// <param name="apiKey">The key to accept; a random one when <see langword="null"/>.</param>
@@ -374,6 +407,9 @@ public sealed partial class FakeCivisApi : IAsyncDisposable
         public bool Settled { get; set; }
 
         public List<JsonObject> Outputs { get; } = [];
+
+        /// <summary>The <see cref="CsvImportHandler"/>'s work, which holds the run in <c>running</c> until it ends.</summary>
+        public Task? Work { get; set; }
     }
 
     private sealed class StoredFile(string name)

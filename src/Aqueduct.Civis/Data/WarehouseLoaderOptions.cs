@@ -1,0 +1,31 @@
+namespace Aqueduct.Civis;
+
+/// <summary>Options of a <see cref="WarehouseLoader"/>; only the Civis platform route reads them.</summary>
+public sealed class WarehouseLoaderOptions
+{
+    /// <summary>The platform's name of the Redshift warehouse: <c>City of Los Angeles - Redshift</c>.</summary>
+    public const string DefaultRedshiftDatabaseName = "City of Los Angeles - Redshift";
+
+    /// <summary>The schema of a table name that has none: <c>public</c>.</summary>
+    public const string DefaultSchema = "public";
+
+    /// <summary>The name of the Redshift database on the platform, looked up once through <c>GET /databases</c>.</summary>
+    /// <value>The default value is <c>City of Los Angeles - Redshift</c>.</value>
+    public string RedshiftDatabaseName { get; set; } = DefaultRedshiftDatabaseName;
+
+    /// <summary>The Redshift database's id on the platform, which skips the lookup by name.</summary>
+    /// <value>The default value is <see langword="null"/>: looked up from <see cref="RedshiftDatabaseName"/>.</value>
+    public int? RedshiftDatabaseId { get; set; }
+
+    /// <summary>The id of the database credential imports and exports run with, which skips the lookup.</summary>
+    /// <value>The default value is <see langword="null"/>: the user's default database credential.</value>
+    public int? CredentialId { get; set; }
+
+    /// <summary>How long a CSV uploaded for an import stays on the platform before it may be deleted.</summary>
+    /// <value>The default value is one day.</value>
+    public TimeSpan UploadLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>The time source for upload expiry.</summary>
+    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}
