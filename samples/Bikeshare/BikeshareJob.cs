@@ -63,20 +63,13 @@ public static class BikeshareJob
     /// <param name="job">The job's context.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>The run.</returns>
-    public static Task RunAsync(CivisJobContext job, CancellationToken cancellationToken) => RunAsync(job, null, cancellationToken);
-
-    /// <summary>Runs the job on the job host, with an HTTP client for Tableau (tests pass one; <see langword="null"/> makes one).</summary>
-    /// <param name="job">The job's context.</param>
-    /// <param name="tableauHttp">The HTTP client for Tableau, or <see langword="null"/>.</param>
-    /// <param name="cancellationToken">Cancels the run.</param>
-    /// <returns>The run.</returns>
-    public static async Task RunAsync(CivisJobContext job, HttpClient? tableauHttp, CancellationToken cancellationToken)
+    public static async Task RunAsync(CivisJobContext job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         var settings = BikeshareSettings.From(job.Environment, job.Arguments);
-        using var ownHttp = settings.Tableau is not null && tableauHttp is null ? new HttpClient { Timeout = TimeSpan.FromMinutes(30) } : null;
+        using var http = settings.Tableau is null ? null : new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
         ITripSource source = settings.Tableau is { } tableau
-            ? new TableauTripSource(tableauHttp ?? ownHttp!, tableau)
+            ? new TableauTripSource(http!, tableau)
             : new FileTripSource(settings.File!);
 
         job.Logger.LogInformation("Reading trips from {Source}{Mode}", source, settings.Migrate ? " to migrate (replace every trip)" : string.Empty);
