@@ -67,7 +67,10 @@ public static class BikeshareJob
     {
         ArgumentNullException.ThrowIfNull(job);
         var settings = BikeshareSettings.From(job.Environment, job.Arguments);
-        using var http = settings.Tableau is null ? null : new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
+        using var http = settings.Tableau is null ? null : new HttpClient(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.All })
+        {
+            Timeout = TimeSpan.FromMinutes(30), // the whole view: about 4M CSV rows by 2021
+        };
         ITripSource source = settings.Tableau is { } tableau
             ? new TableauTripSource(http!, tableau)
             : new FileTripSource(settings.File!);

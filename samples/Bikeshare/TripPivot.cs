@@ -10,7 +10,8 @@ namespace Bikeshare;
 /// </summary>
 /// <remarks>
 /// Tableau does not promise any row order, so the trips are held in memory until the end of the export (with
-/// repeated texts such as station names stored once): about 150 bytes a trip, some 150 MB for 1M trips.
+/// repeated texts such as station names stored once). Measured on 1M generated trips (4M CSV rows): the pivot
+/// takes about 13 s, and the whole job peaks at about 360 MB resident, the .NET runtime and the load included.
 /// </remarks>
 public static class TripPivot
 {
