@@ -8,6 +8,7 @@ namespace Bikeshare;
 /// </summary>
 public sealed class CsvRecordReader(TextReader reader)
 {
+    private static readonly System.Buffers.SearchValues<char> Special = System.Buffers.SearchValues.Create(",\"\r\n");
     private readonly char[] buffer = new char[64 * 1024];
     private readonly StringBuilder field = new();
     private int position;
@@ -52,15 +53,23 @@ public sealed class CsvRecordReader(TextReader reader)
                 }
             }
 
+            // Plain runs of text are copied in one piece; only the special characters are handled one by one.
+            var rest = buffer.AsSpan(position, length - position);
+            var run = inQuotes ? rest.IndexOf('"') : rest.IndexOfAny(Special);
+            if (run != 0)
+            {
+                run = run < 0 ? rest.Length : run;
+                field.Append(rest[..run]);
+                position += run;
+                any = true;
+                continue;
+            }
+
             var c = buffer[position++];
             any = true;
             if (inQuotes)
             {
-                if (c != '"')
-                {
-                    field.Append(c);
-                }
-                else if (await PeekAsync(cancellationToken).ConfigureAwait(false) == '"')
+                if (await PeekAsync(cancellationToken).ConfigureAwait(false) == '"')
                 {
                     field.Append('"');
                     position++;
@@ -93,7 +102,7 @@ public sealed class CsvRecordReader(TextReader reader)
             }
             else
             {
-                field.Append(c);
+                field.Append(c); // a quote inside an unquoted field is kept, as most readers do
             }
         }
     }
