@@ -1,31 +1,55 @@
-using System.Text;
+using System.Buffers;
 
 namespace Bikeshare;
 
 /// <summary>
 /// Reads RFC 4180 CSV records (quoted fields, doubled quotes, line breaks inside quotes, CRLF or LF) from a
-/// text reader, asynchronously and one buffer at a time, so a download is parsed as it arrives.
+/// text reader, asynchronously and one buffer at a time, so a download is parsed as it arrives. The current
+/// record's fields are spans over one reused buffer: reading allocates nothing per record, and a caller makes
+/// strings only of the fields it keeps.
 /// </summary>
 public sealed class CsvRecordReader(TextReader reader)
 {
-    private static readonly System.Buffers.SearchValues<char> Special = System.Buffers.SearchValues.Create(",\"\r\n");
+    private static readonly SearchValues<char> Special = SearchValues.Create(",\"\r\n");
     private readonly char[] buffer = new char[64 * 1024];
-    private readonly StringBuilder field = new();
+    private readonly List<int> ends = [];
+    private char[] record = new char[1024];
+    private int recordLength;
     private int position;
     private int length;
 
     /// <summary>The number of records read so far (the header included).</summary>
     public long RecordsRead { get; private set; }
 
-    /// <summary>Reads the next record into <paramref name="fields"/> (cleared first).</summary>
-    /// <param name="fields">Receives the record's fields.</param>
+    /// <summary>The number of fields in the current record.</summary>
+    public int FieldCount => ends.Count;
+
+    /// <summary>A field of the current record, valid until the next read.</summary>
+    /// <param name="index">The field's index.</param>
+    /// <returns>The field's text, unquoted.</returns>
+    public ReadOnlySpan<char> this[int index]
+    {
+        get
+        {
+            var start = index == 0 ? 0 : ends[index - 1];
+            return record.AsSpan(start, ends[index] - start);
+        }
+    }
+
+    /// <summary>A field of the current record as a string.</summary>
+    /// <param name="index">The field's index.</param>
+    /// <returns>The field's text, unquoted.</returns>
+    public string GetString(int index) => this[index].ToString();
+
+    /// <summary>Reads the next record.</summary>
     /// <param name="cancellationToken">Cancels reading.</param>
     /// <returns><see langword="false"/> at the end of the input.</returns>
-    public async ValueTask<bool> ReadAsync(List<string> fields, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidDataException">The input ends inside a quoted field.</exception>
+    public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(fields);
-        fields.Clear();
-        field.Clear();
+        ends.Clear();
+        recordLength = 0;
+        var fieldStart = 0;
         var quoted = false;
         var inQuotes = false;
         var any = false;
@@ -47,7 +71,7 @@ public sealed class CsvRecordReader(TextReader reader)
                         return false;
                     }
 
-                    fields.Add(field.ToString());
+                    ends.Add(recordLength);
                     RecordsRead++;
                     return true;
                 }
@@ -59,7 +83,7 @@ public sealed class CsvRecordReader(TextReader reader)
             if (run != 0)
             {
                 run = run < 0 ? rest.Length : run;
-                field.Append(rest[..run]);
+                Append(rest[..run]);
                 position += run;
                 any = true;
                 continue;
@@ -71,7 +95,7 @@ public sealed class CsvRecordReader(TextReader reader)
             {
                 if (await PeekAsync(cancellationToken).ConfigureAwait(false) == '"')
                 {
-                    field.Append('"');
+                    Append("\"");
                     position++;
                 }
                 else
@@ -79,14 +103,14 @@ public sealed class CsvRecordReader(TextReader reader)
                     inQuotes = false;
                 }
             }
-            else if (c == '"' && field.Length == 0 && !quoted)
+            else if (c == '"' && recordLength == fieldStart && !quoted)
             {
                 inQuotes = quoted = true;
             }
             else if (c == ',')
             {
-                fields.Add(field.ToString());
-                field.Clear();
+                ends.Add(recordLength);
+                fieldStart = recordLength;
                 quoted = false;
             }
             else if (c is '\n' or '\r')
@@ -96,15 +120,26 @@ public sealed class CsvRecordReader(TextReader reader)
                     position++;
                 }
 
-                fields.Add(field.ToString());
+                ends.Add(recordLength);
                 RecordsRead++;
                 return true;
             }
             else
             {
-                field.Append(c); // a quote inside an unquoted field is kept, as most readers do
+                Append("\""); // a quote inside an unquoted field is kept, as most readers do
             }
         }
+    }
+
+    private void Append(ReadOnlySpan<char> text)
+    {
+        if (recordLength + text.Length > record.Length)
+        {
+            Array.Resize(ref record, Math.Max(record.Length * 2, recordLength + text.Length));
+        }
+
+        text.CopyTo(record.AsSpan(recordLength));
+        recordLength += text.Length;
     }
 
     private async ValueTask<int> PeekAsync(CancellationToken cancellationToken)
