@@ -118,7 +118,7 @@ public class FilesClient
                         form.Add(new StringContent(field.Value.ValueKind == System.Text.Json.JsonValueKind.String ? field.Value.GetString()! : field.Value.GetRawText()), field.Key);
                     }
 
-                    var file = new StreamContent(new NonDisposingStream(content));
+                    var file = new StreamContent(new NonClosingStream(content));
                     file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
                     form.Add(file, "file", name);
                     return form;
@@ -209,35 +209,5 @@ public class FilesClient
 
         await _pipeline.SendAsync(HttpMethod.Post, $"files/multipart/{fileId}/complete", cancellationToken).ConfigureAwait(false);
         return fileId;
-    }
-
-    /// <summary>Lets the form content read the caller's stream without closing it.</summary>
-    private sealed class NonDisposingStream(Stream inner) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

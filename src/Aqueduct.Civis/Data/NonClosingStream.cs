@@ -1,6 +1,6 @@
 namespace Aqueduct.Civis;
 
-/// <summary>Passes reads through to a stream the caller keeps open.</summary>
+/// <summary>Passes reads and writes through to a stream the caller keeps open: disposing the wrapper leaves it open.</summary>
 internal sealed class NonClosingStream(Stream inner) : Stream
 {
     public override bool CanRead => inner.CanRead;
