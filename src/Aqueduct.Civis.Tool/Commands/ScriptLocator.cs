@@ -18,7 +18,7 @@ internal static class ScriptLocator
 
         var manifest = Manifests.Load(tool.Context, parseResult.GetValue(tool.ManifestOption));
         var found = await Deploy.ScriptFinder.FindAsync(client, manifest, cancellationToken).ConfigureAwait(false)
-            ?? throw new ToolException($"The job '{manifest.Name}' of {manifest.FileName} is not deployed yet: run dotnet civis deploy first.");
+            ?? throw new ToolException($"The job '{manifest.Name}' of {manifest.File} is not deployed yet: run dotnet civis deploy first.");
         return (found.Id, manifest.Name);
     }
 }
