@@ -46,14 +46,22 @@ internal sealed class ManifestReader
     private CivisJobManifest? ReadDocument(string text)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException exception)
         {
             var message = exception.InnerException is YamlException inner ? inner.Message : exception.Message;
             Error(exception.Start, "(yaml)", "is not valid YAML: " + message);
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way at the end of the text inside an unclosed [ or {.
+            var mark = parser.Current?.End ?? Mark.Empty;
+            Error(mark, "(yaml)", "is not valid YAML: the text ends inside a flow list or mapping (an unclosed [ or {?) after this point.");
             return null;
         }
 
@@ -472,12 +480,12 @@ internal sealed class ManifestReader
             Error(keys["daysOfMonth"].Start, "schedule.daysOfMonth", "cannot be used together with schedule.days (the platform takes one or the other).");
         }
 
-        if (schedule.Enabled && schedule.Days.Count == 0 && schedule.DaysOfMonth.Count == 0)
+        if (schedule.Enabled && !keys.ContainsKey("days") && !keys.ContainsKey("daysOfMonth"))
         {
             Error(map.Start, "schedule", "needs days (of the week) or daysOfMonth; without either it never runs. Use enabled: false to pause it.");
         }
 
-        if (schedule.Enabled && schedule.Hours.Count == 0)
+        if (schedule.Enabled && !keys.ContainsKey("hours"))
         {
             Error(map.Start, "schedule.hours", "is missing: the hours of the day (0-23) the job runs at.");
         }
@@ -911,7 +919,9 @@ internal sealed class ManifestReader
         var bestDistance = int.MaxValue;
         foreach (var candidate in known)
         {
-            var distance = candidate.Equals(name, StringComparison.OrdinalIgnoreCase) ? 0 : Distance(name.ToUpperInvariant(), candidate.ToUpperInvariant());
+            var distance = candidate.Equals(name, StringComparison.OrdinalIgnoreCase) ? 0
+                : name.Length >= 3 && candidate.StartsWith(name, StringComparison.OrdinalIgnoreCase) ? 1 // int → integer
+                : Distance(name.ToUpperInvariant(), candidate.ToUpperInvariant());
             if (distance < bestDistance)
             {
                 (best, bestDistance) = (candidate, distance);
