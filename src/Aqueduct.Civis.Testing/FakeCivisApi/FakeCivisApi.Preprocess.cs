@@ -170,6 +170,7 @@ public sealed partial class FakeCivisApi
         var field = new StringBuilder();
         var quoted = false;
         var line = 1;
+        var quoteLine = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
@@ -193,6 +194,7 @@ public sealed partial class FakeCivisApi
             else if (c == '"' && field.Length == 0)
             {
                 quoted = true;
+                quoteLine = line;
             }
             else if (c == delimiter)
             {
@@ -217,7 +219,7 @@ public sealed partial class FakeCivisApi
 
         if (quoted)
         {
-            throw new InvalidDataException($"The file {fileId} has a quoted field that is never closed (line {line}).");
+            throw new InvalidDataException($"The file {fileId} has a quoted field that is never closed (it opens on line {quoteLine}).");
         }
 
         EndRow();

@@ -15,10 +15,12 @@ using Microsoft.Extensions.Logging;
 namespace Aqueduct.Civis.Testing;
 
 /// <summary>
-/// A fake Civis Platform API: a real HTTP server on 127.0.0.1 (random port) that checks the Bearer
-/// key, keeps state (scripts whose runs move from queued to running to their outcome, logs,
-/// outputs, files it stores and serves itself, imports, queries, service tokens), pages lists with
-/// <c>X-Pagination-*</c> headers, injects faults on request, and answers every other operation of
+/// A fake Civis Platform API: a real HTTP server on 127.0.0.1 (a random port, or the one
+/// <see cref="FakeCivisApiOptions.Port"/> names) that checks the Bearer key (a 401 with the platform's
+/// <c>WWW-Authenticate</c> challenge), keeps state (container, SQL and custom scripts whose runs move from
+/// queued to running to their outcome, logs, run outputs, JSON values, files it stores and serves itself,
+/// CSV preprocess jobs, imports, queries, service tokens), serves its spec at <c>GET /endpoints</c>, pages
+/// lists with <c>X-Pagination-*</c> headers, injects faults on request, and answers every other operation of
 /// the spec with the spec's recorded example.
 /// </summary>
 /// <example>
@@ -113,9 +115,15 @@ public sealed partial class FakeCivisApi : IAsyncDisposable
     /// <param name="cancellationToken">Cancels starting.</param>
     /// <returns>The running server; dispose it to stop it.</returns>
     /// <exception cref="InvalidOperationException">The port could not be listened on (another process uses it, say).</exception>
+    /// <exception cref="ArgumentException"><see cref="FakeCivisApiOptions.ApiKey"/> is empty or white space.</exception>
     public static async Task<FakeCivisApi> StartAsync(FakeCivisApiOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.ApiKey is { } key && string.IsNullOrWhiteSpace(key))
+        {
+            throw new ArgumentException($"{nameof(FakeCivisApiOptions.ApiKey)} is empty; leave it null for a random key.", nameof(options));
+        }
+
         var port = options.Port;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

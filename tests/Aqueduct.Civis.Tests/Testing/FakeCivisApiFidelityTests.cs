@@ -287,6 +287,58 @@ public sealed class FakeCivisApiFidelityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CsvFileToTable_PreprocessThenImportThroughJobs_ImportGetsCleanedFileAndDetectedColumns()
+    {
+        // civis-python's civis_file_to_table: preprocess, read the run's output file, import it, run the import as a job.
+        var fileId = await _client.Files.UploadAsync(new MemoryStream("id,name\r\n1,ann\r\n\r\n"u8.ToArray()), "in.csv", cancellationToken: Ct);
+        var (jobId, runId) = await PreprocessAsync(fileId, new { fileId, inPlace = false, detectTableColumns = true });
+        var cleanedId = Assert.Single(await ToListAsync(_client.Jobs.ListRunOutputsAsync(jobId, runId, Ct))).ObjectId!.Value;
+        var info = (await _client.Files.GetAsync(cleanedId, Ct)).DetectedInfo!;
+
+        var import = await _client.Imports.CreateCsvAsync(new CsvImportCreateRequest
+        {
+            Source = new CsvImportSource { FileIds = [cleanedId] },
+            Destination = new CsvImportDestination { Schema = "s", Table = "t" },
+            FirstRowIsHeader = info.IncludeHeader,
+            ColumnDelimiter = info.ColumnDelimiter,
+            Compression = info.Compression,
+            TableColumns = info.TableColumns,
+        }, Ct);
+        var run = await _client.Jobs.StartRunAsync(import.Id!.Value, Ct);
+        await _client.Jobs.WaitForRunAsync(import.Id.Value, run.Id!.Value, cancellationToken: Ct);
+
+        var recorded = Assert.Single(_api.CsvImportRuns);
+        Assert.Equal((import.Id, run.Id), (recorded.ImportId, recorded.RunId));
+        Assert.Equal("id,name\n1,ann\n", Encoding.UTF8.GetString(Assert.Single(recorded.Files)!));
+        Assert.Equal("""[{"name":"id","sqlType":"INT"},{"name":"name","sqlType":"VARCHAR(3)"}]""", recorded.Import["tableColumns"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData(false, "name\ncafé\n")]
+    [InlineData(true, "name\ncaf\n")]
+    public async Task PreprocessCsv_Latin1File_ConvertedToUtf8OrDroppedWhenForced(bool force, string expected)
+    {
+        var fileId = _api.AddFile([.. "name\ncaf"u8, 0xE9, (byte)'\n'], "latin1.csv");
+
+        await PreprocessAsync(fileId, new { fileId, forceCharacterSetConversion = force });
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(_api.GetFileContent(fileId)!));
+    }
+
+    [Fact]
+    public async Task PreprocessCsv_UnclosedQuote_RunFailsNamingFileAndLine()
+    {
+        var fileId = _api.AddFile("a,b\n1,\"x\n2,y\n"u8.ToArray());
+        var job = await SendAsync(HttpMethod.Post, "files/preprocess/csv", new { fileId }, HttpStatusCode.Created);
+        var run = await _client.Jobs.StartRunAsync((int)job["id"]!, Ct);
+
+        var error = await Assert.ThrowsAsync<CivisRunFailedException>(() => _client.Jobs.WaitForRunAsync((int)job["id"]!, run.Id!.Value, cancellationToken: Ct));
+
+        Assert.Contains($"file {fileId}", error.RunError, StringComparison.Ordinal);
+        Assert.Contains("line 2", error.RunError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PreprocessCsv_FileNeverUploaded_RunFailsSayingSo()
     {
         var created = await _client.Files.CreateAsync(new FileCreateRequest { Name = "empty.csv" }, Ct);
@@ -423,6 +475,14 @@ public sealed class FakeCivisApiFidelityTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => FakeCivisApi.StartAsync(new FakeCivisApiOptions { Port = port }, Ct));
 
         Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_EmptyApiKey_ThrowsNamingApiKey()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => FakeCivisApi.StartAsync(new FakeCivisApiOptions { ApiKey = " " }, Ct));
+
+        Assert.Contains(nameof(FakeCivisApiOptions.ApiKey), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
