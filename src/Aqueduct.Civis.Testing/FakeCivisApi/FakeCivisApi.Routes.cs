@@ -33,7 +33,7 @@ public sealed partial class FakeCivisApi
                         return Answer.Error(400, "bad_request", "fromTemplateId is required: the id of the template the custom script runs.");
                     }
 
-                    return Answer.Json(201, Create(CustomKind, body, CustomDefaults(body)));
+                    return Answer.Json(201, Create(CustomKind, body, CustomDefaults()));
                 case ("GET", "/scripts/custom", null, "", null, ""):
                     var templates = (query["from_template_id"].ToString() is { Length: > 0 } t ? t : query["fromTemplateId"].ToString())
                         .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -290,7 +290,7 @@ public sealed partial class FakeCivisApi
     }
 
     /// <summary>What a custom script takes from its template, which the fake does not hold: nothing but what was posted.</summary>
-    private static JsonObject CustomDefaults(JsonObject body) => new()
+    private static JsonObject CustomDefaults() => new()
     {
         ["type"] = "Custom",
         ["backingScriptType"] = null,
@@ -303,7 +303,7 @@ public sealed partial class FakeCivisApi
         ["credentialId"] = null,
         ["lastRun"] = null,
         ["lastSuccessfulRun"] = null,
-        ["hidden"] = body["hidden"]?.DeepClone() ?? false,
+        ["hidden"] = false,
     };
 
     private Run NewRun(Resource job, FakeRunOutcome? outcome)
@@ -391,6 +391,7 @@ public sealed partial class FakeCivisApi
                 run.Node["error"] = e.Message;
             }
         }
+
         if (run.Node["state"]!.GetValue<string>() == "succeeded" && run.Job.Kind == SqlKind)
         {
             // A SQL export's output: a CSV file served by the fake itself.
