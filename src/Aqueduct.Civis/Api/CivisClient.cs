@@ -142,6 +142,10 @@ public class CivisClient
     /// </param>
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The items, fetched a page at a time.</returns>
+    /// <exception cref="CivisApiException">
+    /// A page failed, or the paging cannot be trusted: a page repeats the previous one, a page before the last is
+    /// empty, or the totals cannot be true (the walk stops rather than loop or drop items).
+    /// </exception>
     public virtual IAsyncEnumerable<JsonElement> ListAsync(string path, string? query = null, int? pageSize = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

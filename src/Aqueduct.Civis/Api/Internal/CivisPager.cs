@@ -10,7 +10,9 @@ internal static class CivisPager
     /// <summary>
     /// Yields every item of every page. Stops at the page the <c>X-Pagination-Total-Pages</c> header
     /// names as the last, so no empty page is ever asked for; an endpoint without paging headers
-    /// is a single page.
+    /// is a single page. Headers are not trusted blindly: a page that repeats the previous one, an
+    /// empty page before the last, another page than the one asked for, or totals that cannot be
+    /// true end the walk with a <see cref="CivisApiException"/>.
     /// </summary>
     public static async IAsyncEnumerable<T> ListAsync<T>(
         CivisPipeline pipeline,
