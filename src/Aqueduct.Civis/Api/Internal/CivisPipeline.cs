@@ -482,7 +482,9 @@ internal sealed class CivisPipeline
         var what = string.Create(CultureInfo.InvariantCulture, $"{request.Method.Method} {request.DisplayPath} answered {status}");
         var message = exception is null
             ? what + " with the JSON null instead of a value."
-            : $"{what} with a body that is not valid JSON for the call ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}): {exception.Message}";
+            // Where, not what: the JSON error's own text may quote the body, and a body may echo the key.
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{what} with a body that is not valid JSON for the call ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}, at line {exception.LineNumber + 1 ?? 1}, byte {exception.BytePositionInLine + 1 ?? 1}).");
         return new CivisApiException(message, status, null, null, request.Method.Method, request.DisplayPath, exception);
     }
 
