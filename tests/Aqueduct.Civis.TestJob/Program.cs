@@ -3,6 +3,8 @@
 //   require    requires TEST_JOB_USERNAME and TEST_JOB_PASSWORD
 //   fail       throws an exception whose message holds TEST_JOB_PASSWORD
 //   warehouse  runs on the local warehouse and queries both mock warehouses
+//   load       loads an endless CSV into POSTGRES_URI; logs "ready" once rows are flowing
+//   export     exports an endless query from POSTGRES_URI; logs "ready" once rows are flowing
 using Aqueduct.Civis;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -27,6 +29,26 @@ return await CivisJob.RunAsync(args, async (job, cancellationToken) =>
             }
 
             break;
+        case "load":
+        {
+            var dataSource = job.Warehouses.GetDataSource(Warehouse.Postgres);
+            await using (var create = dataSource.CreateCommand("create table if not exists endless_load (id bigint)"))
+            {
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            var csv = new EndlessCsvStream(() => job.Logger.LogInformation("ready"));
+            await dataSource.LoadCsvAsync(TableName.Parse("endless_load"), new CsvSource(csv), WriteMode.Append, cancellationToken: cancellationToken);
+            break;
+        }
+
+        case "export":
+        {
+            var dataSource = job.Warehouses.GetDataSource(Warehouse.Postgres);
+            var sink = new ReadySink(() => job.Logger.LogInformation("ready"));
+            await dataSource.ExportCsvAsync("select generate_series(1, 1000000000000)", sink, cancellationToken: cancellationToken);
+            break;
+        }
     }
 }, options =>
 {
@@ -41,3 +63,117 @@ return await CivisJob.RunAsync(args, async (job, cancellationToken) =>
         options.UseLocalWarehouse();
     }
 });
+
+/// <summary>"id" and then 1, 2, 3, ... for ever; calls <c>ready</c> once a few megabytes have been read.</summary>
+internal sealed class EndlessCsvStream(Action ready) : Stream
+{
+    private long next;
+    private long served;
+    private bool announced;
+    private byte[] pending = "id\n"u8.ToArray();
+    private int offset;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var written = 0;
+        while (written < buffer.Length)
+        {
+            if (offset == pending.Length)
+            {
+                pending = System.Text.Encoding.ASCII.GetBytes($"{++next}\n");
+                offset = 0;
+            }
+
+            var n = Math.Min(buffer.Length - written, pending.Length - offset);
+            pending.AsSpan(offset, n).CopyTo(buffer[written..]);
+            offset += n;
+            written += n;
+        }
+
+        served += written;
+        if (!announced && served > 4 * 1024 * 1024)
+        {
+            announced = true;
+            ready();
+        }
+
+        return written;
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>Discards what is written; calls <c>ready</c> once a few megabytes have arrived.</summary>
+internal sealed class ReadySink(Action ready) : Stream
+{
+    private long received;
+    private bool announced;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        received += buffer.Length;
+        if (!announced && received > 4 * 1024 * 1024)
+        {
+            announced = true;
+            ready();
+        }
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Write(buffer.Span);
+        return ValueTask.CompletedTask;
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        Write(buffer, offset, count);
+        return Task.CompletedTask;
+    }
+}

@@ -23,8 +23,27 @@ public sealed partial class FakeCivisApi
         lock (_gate)
         {
             var kind = Kinds.FirstOrDefault(k => k.Path == area);
+            var runsHere = kind is { OwnRuns: true } || area == "/jobs";
             switch (method, area, id, sub, sid, leaf)
             {
+                // ---- custom scripts (from a template) and CSV preprocess jobs: their own checks on create
+                case ("POST", "/scripts/custom", null, "", null, ""):
+                    if (body?["fromTemplateId"] is null)
+                    {
+                        return Answer.Error(400, "bad_request", "fromTemplateId is required: the id of the template the custom script runs.");
+                    }
+
+                    return Answer.Json(201, Create(CustomKind, body, CustomDefaults()));
+                case ("GET", "/scripts/custom", null, "", null, ""):
+                    var templates = (query["from_template_id"].ToString() is { Length: > 0 } t ? t : query["fromTemplateId"].ToString())
+                        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    var customs = Scripts(query, [CustomKind])
+                        .Where(r => templates.Length == 0 || templates.Contains(r.Node["fromTemplateId"]?.ToString()))
+                        .Select(r => (JsonNode)Summary(r, CustomSummaryKeys)).ToList();
+                    return Page(query, customs, 20, 50);
+                case ("POST", "/files/preprocess/csv", null, "", null, ""):
+                    return CreatePreprocess(body);
+
                 // ---- scripts, SQL scripts, CSV imports: create, read, change
                 case ("POST", _, null, "", null, "") when kind is not null:
                     return Answer.Json(201, Create(kind, body ?? []));
@@ -33,29 +52,40 @@ public sealed partial class FakeCivisApi
                     if (method != "GET" && body is not null)
                     {
                         Merge(resource.Node, body);
-                        resource.Node["updatedAt"] = Now();
+                        if (resource.Node.ContainsKey("updatedAt"))
+                        {
+                            resource.Node["updatedAt"] = Now();
+                        }
                     }
 
                     return Answer.Json(200, resource.Node.DeepClone());
                 case ("GET", "/scripts", null, "", null, ""):
-                    return Page(query, [.. _resources.Values.Where(r => r.Kind == Kinds[0]).OrderByDescending(r => r.Node["id"]!.GetValue<int>()).Select(r => Summary(r))], 20, 50);
+                    var types = query["type"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    var kinds = Kinds.Where(k => k.TypeFilter is not null && (types.Length == 0 || types.Contains(k.TypeFilter, StringComparer.OrdinalIgnoreCase))).ToList();
+                    return Page(query, [.. Scripts(query, kinds).Select(r => (JsonNode)Summary(r, ScriptSummaryKeys))], 20, 50);
 
                 // ---- runs of any job
-                case ("POST", _, { } jobId, "runs", null, "") when kind is not null || area == "/jobs":
-                    var run = NewRun(_resources[jobId], null);
-                    if (kind == Kinds[2])
+                case ("POST", _, { } jobId, "runs", null, "") when runsHere:
+                    var job = _resources[jobId];
+                    if (kind is not null && job.Kind != kind)
+                    {
+                        throw new KeyNotFoundException();
+                    }
+
+                    var run = NewRun(job, null);
+                    if (job.Kind == CsvImportKind)
                     {
                         StartCsvImport(run);
                     }
 
                     return Answer.Json(area == "/jobs" ? 201 : 202, area == "/jobs" ? AsJobRun(run) : run.Node.DeepClone());
-                case ("GET", _, { } jobId, "runs", null, "") when kind is not null || area == "/jobs":
+                case ("GET", _, { } jobId, "runs", null, "") when runsHere:
                     var runs = _runs.Where(r => r.Value.Job.Node["id"]!.GetValue<int>() == jobId).OrderByDescending(r => r.Key).Select(r => r.Value).ToList();
                     return Page(query, runs, 20, 100, r => area == "/jobs" ? AsJobRun(r) : r.Node.DeepClone());
-                case ("GET", _, { }, "runs", { } runId, "") when kind is not null || area == "/jobs":
+                case ("GET", _, { }, "runs", { } runId, "") when runsHere:
                     var polled = Advance(_runs[runId]);
                     return Answer.Json(200, area == "/jobs" ? AsJobRun(polled) : polled.Node.DeepClone());
-                case ("DELETE", _, { }, "runs", { } runId, "") when kind is not null || area == "/jobs":
+                case ("DELETE", _, { }, "runs", { } runId, "") when runsHere:
                     var cancelled = _runs[runId];
                     cancelled.Node["state"] = "cancelled";
                     cancelled.Node["isCancelRequested"] = true;
@@ -72,23 +102,9 @@ public sealed partial class FakeCivisApi
 
                     return Answer.Json(204, null);
                 case ("GET", _, { }, "runs", { } runId, "outputs"):
-                    return Page(query, [.. _runs[runId].Outputs.Select(o => o.DeepClone())], 50, 50);
+                    return Page(query, [.. _runs[runId].Outputs.Select(o => (JsonNode)Output(o))], 50, 50);
                 case ("POST", _, { }, "runs", { } runId, "outputs"):
-                    var target = _runs[runId];
-                    var output = new JsonObject
-                    {
-                        ["objectType"] = body?["objectType"]?.DeepClone(),
-                        ["objectId"] = body?["objectId"]?.DeepClone(),
-                        ["name"] = $"{body?["objectType"]} {body?["objectId"]}",
-                        ["link"] = $"/{body?["objectType"]}/{body?["objectId"]}",
-                        ["value"] = null,
-                    };
-                    if (!target.Outputs.Any(o => o.ToJsonString() == output.ToJsonString()))
-                    {
-                        target.Outputs.Add(output);
-                    }
-
-                    return Answer.Json(202, output.DeepClone());
+                    return AddOutput(_runs[runId], body);
                 case ("GET", "/jobs", { } jobId, "", null, ""):
                     return Answer.Json(200, AsJob(_resources[jobId]));
 
@@ -122,11 +138,11 @@ public sealed partial class FakeCivisApi
                 case ("GET", "/queries", { } queryId, "", null, ""):
                     return Answer.Json(200, PollQuery(queryId));
                 case ("POST", "/json_values", null, "", null, ""):
-                    var value = FakeSpec.Instance.ExampleObject("POST", "/json_values");
-                    value["id"] = NextId();
-                    value["name"] = body?["name"]?.DeepClone();
-                    value["value"] = JsonNode.Parse(body?["valueStr"]?.GetValue<string>() ?? "null");
-                    return Answer.Json(201, value);
+                    return SetJsonValue(null, body);
+                case ("GET", "/json_values", { } valueId, "", null, ""):
+                    return Answer.Json(200, _jsonValues[valueId].DeepClone());
+                case ("PATCH" or "PUT", "/json_values", { } valueId, "", null, ""):
+                    return SetJsonValue(valueId, body);
 
                 // ---- services and tokens
                 case ("GET", "/services", { } serviceId, "", null, ""):
@@ -195,9 +211,14 @@ public sealed partial class FakeCivisApi
             ("X-Pagination-Total-Entries", items.Count.ToString(CultureInfo.InvariantCulture)));
     }
 
-    private JsonObject Create(Kind kind, JsonObject body)
+    private JsonObject Create(Kind kind, JsonObject body, JsonObject? defaults = null)
     {
         var node = FakeSpec.Instance.ExampleObject("GET", kind.Path + "/{id}");
+        if (defaults is not null)
+        {
+            Merge(node, defaults);
+        }
+
         Merge(node, body);
         var id = NextId();
         node["id"] = id;
@@ -220,17 +241,70 @@ public sealed partial class FakeCivisApi
         }
     }
 
-    private static JsonObject Summary(Resource resource)
+    private static readonly string[] ScriptSummaryKeys =
+        ["id", "name", "type", "createdAt", "updatedAt", "author", "state", "finishedAt", "projects", "parentId", "isTemplate", "fromTemplateId", "links", "timeZone", "lastRun", "archived", "templateScriptId"];
+
+    private static readonly string[] CustomSummaryKeys =
+        ["id", "name", "type", "backingScriptType", "createdAt", "updatedAt", "author", "state", "finishedAt", "projects", "parentId", "fromTemplateId", "timeZone", "lastRun", "archived", "lastSuccessfulRun"];
+
+    /// <summary>The scripts of some kinds, newest first, filtered as the platform's lists are (<c>status</c>, <c>hidden</c>).</summary>
+    private IEnumerable<Resource> Scripts(IQueryCollection query, IReadOnlyCollection<Kind> kinds)
     {
+        var statuses = query["status"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var hidden = bool.TryParse(query["hidden"], out var h) && h;
+        return _resources.Values
+            .Where(r => kinds.Contains(r.Kind))
+            .Where(r => (r.Node["hidden"]?.GetValueKind() == System.Text.Json.JsonValueKind.True) == hidden)
+            .Where(r => statuses.Length == 0 || statuses.Contains(LastRun(r)?.Node["state"]?.GetValue<string>() ?? "idle", StringComparer.OrdinalIgnoreCase))
+            .OrderByDescending(r => r.Node["id"]!.GetValue<int>());
+    }
+
+    private Run? LastRun(Resource resource)
+        => _runs.Values.Where(r => r.Job == resource).MaxBy(r => r.Node["id"]!.GetValue<int>());
+
+    /// <summary>A script as the lists show it: its type, the state and time of its last run, its links.</summary>
+    private JsonObject Summary(Resource resource, string[] keys)
+    {
+        var last = LastRun(resource);
+        var id = resource.Node["id"]!.GetValue<int>();
         var summary = new JsonObject();
-        foreach (var key in new[] { "id", "name", "type", "createdAt", "updatedAt", "author", "state", "finishedAt", "category", "projects", "parentId", "userContext", "timeZone", "archived" })
+        foreach (var key in keys)
         {
             summary[key] = resource.Node[key]?.DeepClone();
         }
 
-        summary["type"] = "JobTypes::ContainerDocker";
+        summary["type"] = resource.Kind.ScriptType;
+        summary["state"] = last?.Node["state"]?.DeepClone() ?? "idle";
+        summary["finishedAt"] = last?.Node["finishedAt"]?.DeepClone();
+        summary["lastRun"] = last is null ? null : AsJobRun(last);
+        if (summary.ContainsKey("links"))
+        {
+            summary["links"] = new JsonObject
+            {
+                ["details"] = $"{BaseAddress.Authority}{resource.Kind.Path}/{id}",
+                ["runs"] = $"{BaseAddress.Authority}{resource.Kind.Path}/{id}/runs",
+            };
+        }
+
         return summary;
     }
+
+    /// <summary>What a custom script takes from its template, which the fake does not hold: nothing but what was posted.</summary>
+    private static JsonObject CustomDefaults() => new()
+    {
+        ["type"] = "Custom",
+        ["backingScriptType"] = null,
+        ["params"] = new JsonArray(),
+        ["arguments"] = new JsonObject(),
+        ["templateScriptName"] = null,
+        ["templateNote"] = null,
+        ["codePreview"] = null,
+        ["remoteHostId"] = null,
+        ["credentialId"] = null,
+        ["lastRun"] = null,
+        ["lastSuccessfulRun"] = null,
+        ["hidden"] = false,
+    };
 
     private Run NewRun(Resource job, FakeRunOutcome? outcome)
     {
@@ -304,7 +378,21 @@ public sealed partial class FakeCivisApi
         run.Node["error"] = run.Outcome.State == "failed" ? run.Outcome.Error : null;
         run.Node["finishedAt"] = Now();
         run.Settled = true;
-        if (run.Outcome.State == "succeeded" && run.Job.Kind == Kinds[1])
+        if (run.Outcome.State == "succeeded" && run.Job.Kind == PreprocessKind)
+        {
+            try
+            {
+                Preprocess(run);
+            }
+            catch (InvalidDataException e)
+            {
+                AddLog(runId, e.Message);
+                run.Node["state"] = "failed";
+                run.Node["error"] = e.Message;
+            }
+        }
+
+        if (run.Node["state"]!.GetValue<string>() == "succeeded" && run.Job.Kind == SqlKind)
         {
             // A SQL export's output: a CSV file served by the fake itself.
             var gzip = (SqlExportCompression ?? run.Job.Node["csvSettings"]?["compression"]?.GetValue<string>()) == "gzip";
@@ -322,6 +410,7 @@ public sealed partial class FakeCivisApi
 
             var name = gzip ? "export.csv.gz" : "export.csv";
             var fileId = AddFile(content, name);
+            run.Outputs.Add(new JsonObject { ["objectType"] = "File", ["objectId"] = fileId });
             run.Node["output"] = new JsonArray(new JsonObject
             {
                 ["outputName"] = name,
@@ -426,6 +515,14 @@ public sealed partial class FakeCivisApi
         node["name"] = file.Name;
         node["fileSize"] = file.Content?.Length;
         node["fileUrl"] = file.Content is null ? null : new Uri(BaseAddress, $"_storage/files/{id}?X-Amz-Signature=fake").AbsoluteUri;
+        node["downloadUrl"] = node["fileUrl"]?.DeepClone();
+        node["detectedInfo"] = file.DetectedInfo?.DeepClone() ?? new JsonObject
+        {
+            ["includeHeader"] = null,
+            ["columnDelimiter"] = null,
+            ["compression"] = null,
+            ["tableColumns"] = new JsonArray(),
+        };
         return node;
     }
 

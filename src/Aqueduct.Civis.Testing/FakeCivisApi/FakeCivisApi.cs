@@ -15,10 +15,12 @@ using Microsoft.Extensions.Logging;
 namespace Aqueduct.Civis.Testing;
 
 /// <summary>
-/// A fake Civis Platform API: a real HTTP server on 127.0.0.1 (random port) that checks the Bearer
-/// key, keeps state (scripts whose runs move from queued to running to their outcome, logs,
-/// outputs, files it stores and serves itself, imports, queries, service tokens), pages lists with
-/// <c>X-Pagination-*</c> headers, injects faults on request, and answers every other operation of
+/// A fake Civis Platform API: a real HTTP server on 127.0.0.1 (a random port, or the one
+/// <see cref="FakeCivisApiOptions.Port"/> names) that checks the Bearer key (a 401 with the platform's
+/// <c>WWW-Authenticate</c> challenge), keeps state (container, SQL and custom scripts whose runs move from
+/// queued to running to their outcome, logs, run outputs, JSON values, files it stores and serves itself,
+/// CSV preprocess jobs, imports, queries, service tokens), serves its spec at <c>GET /endpoints</c>, pages
+/// lists with <c>X-Pagination-*</c> headers, injects faults on request, and answers every other operation of
 /// the spec with the spec's recorded example.
 /// </summary>
 /// <example>
@@ -40,6 +42,7 @@ public sealed partial class FakeCivisApi : IAsyncDisposable
     private readonly Dictionary<int, FakeRunOutcome> _outcomes = [];
     private readonly List<JsonObject> _logs = [];
     private readonly List<FakeCsvImportRun> _csvImportRuns = [];
+    private readonly Dictionary<int, JsonObject> _jsonValues = [];
     private int _nextId = 1000;
     private int _rateRemaining = 1000;
 
@@ -104,15 +107,40 @@ public sealed partial class FakeCivisApi : IAsyncDisposable
     /// <param name="apiKey">The key to accept; a random one when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels starting.</param>
     /// <returns>The running server; dispose it to stop it.</returns>
-    public static async Task<FakeCivisApi> StartAsync(string? apiKey = null, CancellationToken cancellationToken = default)
+    public static Task<FakeCivisApi> StartAsync(string? apiKey = null, CancellationToken cancellationToken = default)
+        => StartAsync(new FakeCivisApiOptions { ApiKey = apiKey }, cancellationToken);
+
+    /// <summary>Starts a server on 127.0.0.1, on the port the options name or a random one.</summary>
+    /// <param name="options">The key and port.</param>
+    /// <param name="cancellationToken">Cancels starting.</param>
+    /// <returns>The running server; dispose it to stop it.</returns>
+    /// <exception cref="InvalidOperationException">The port could not be listened on (another process uses it, say).</exception>
+    /// <exception cref="ArgumentException"><see cref="FakeCivisApiOptions.ApiKey"/> is empty or white space.</exception>
+    public static async Task<FakeCivisApi> StartAsync(FakeCivisApiOptions options, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ApiKey is { } key && string.IsNullOrWhiteSpace(key))
+        {
+            throw new ArgumentException($"{nameof(FakeCivisApiOptions.ApiKey)} is empty; leave it null for a random key.", nameof(options));
+        }
+
+        var port = options.Port;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
-        var api = new FakeCivisApi(app, apiKey ?? "fake-" + Guid.NewGuid().ToString("N"));
+        var api = new FakeCivisApi(app, options.ApiKey ?? "fake-" + Guid.NewGuid().ToString("N"));
         app.Run(api.HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException($"FakeCivisApi could not listen on 127.0.0.1:{port}: {e.Message}", e);
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         api.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
         _ = FakeSpec.Instance;
@@ -305,7 +333,16 @@ public sealed partial class FakeCivisApi : IAsyncDisposable
 
         if (!authorized)
         {
+            // As the platform's OAuth layer does (RFC 6750): clients read the challenge, not only the body.
+            var description = authorization.Length == 0 ? "The access token is missing" : "The access token is invalid";
+            response.Headers.WWWAuthenticate = $"Bearer realm=\"{Realm}\", error=\"invalid_token\", error_description=\"{description}\"";
             await WriteErrorAsync(response, 401, "unauthorized", "The API key is missing, invalid or expired.").ConfigureAwait(false);
+            return;
+        }
+
+        if (method == "GET" && path == "/endpoints")
+        {
+            await ServeSpecAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -344,6 +381,25 @@ public sealed partial class FakeCivisApi : IAsyncDisposable
             response.ContentType = "application/json; charset=utf-8";
             await response.WriteAsync(answer.Body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The spec itself, as the platform serves it to clients that download it (civis-python does).</summary>
+    private static async Task ServeSpecAsync(HttpContext context)
+    {
+        var version = context.Request.Query["openapi_version"].ToString();
+        if (version.Length > 0)
+        {
+            var (status, description) = version == "3.0"
+                ? (501, "The fake serves the spec in Swagger 2.0 only; leave out openapi_version.")
+                : (400, $"openapi_version must be 3.0 (or left out for Swagger 2.0), not '{version}'.");
+            await WriteErrorAsync(context.Response, status, status == 501 ? "not_implemented" : "bad_request", description).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.ContentType = "application/json; charset=utf-8";
+        using var spec = FakeSpec.OpenStream();
+        context.Response.ContentLength = spec.Length;
+        await spec.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static Task WriteErrorAsync(HttpResponse response, int status, string error, string description)
@@ -419,15 +475,37 @@ public sealed partial class FakeCivisApi : IAsyncDisposable
         public byte[]? Content { get; set; }
 
         public byte[]?[]? Parts { get; set; }
+
+        /// <summary>What a CSV preprocess run detected, or <see langword="null"/> for a file never preprocessed.</summary>
+        public JsonObject? DetectedInfo { get; set; }
     }
 
-    /// <summary>A kind of job the fake keeps: where it lives, its spec templates, and the run field naming its job.</summary>
-    private sealed record Kind(string Path, string JobType, string RunTemplate, string RunJobField);
+    /// <summary>
+    /// A kind of job the fake keeps: where it lives, its spec templates, the run field naming its job, its
+    /// <c>type</c> in <c>GET /scripts</c> and the name its <c>type</c> filter uses (null for jobs that are not scripts),
+    /// and whether its runs live under its own path (CSV preprocess runs live under <c>/jobs</c> only).
+    /// </summary>
+    private sealed record Kind(string Path, string JobType, string RunTemplate, string RunJobField, string? ScriptType = null, string? TypeFilter = null, bool OwnRuns = true);
 
     private static readonly Kind[] Kinds =
     [
-        new("/scripts/containers", "JobTypes::ContainerDocker", "/scripts/containers/{id}/runs/{run_id}", "containerId"),
-        new("/scripts/sql", "JobTypes::SqlRunner", "/scripts/sql/{id}/runs/{run_id}", "sqlId"),
+        new("/scripts/containers", "JobTypes::ContainerDocker", "/scripts/containers/{id}/runs/{run_id}", "containerId", "Container", "containers"),
+        new("/scripts/sql", "JobTypes::SqlRunner", "/scripts/sql/{id}/runs/{run_id}", "sqlId", "SQL", "sql"),
         new("/imports/files/csv", "JobTypes::CsvImport", "/imports/files/csv/{id}/runs/{run_id}", "csvImportId"),
+        new("/scripts/custom", "JobTypes::CustomScript", "/scripts/custom/{id}/runs/{run_id}", "customId", "Custom", "custom"),
+        new("/files/preprocess/csv", "JobTypes::CsvPreprocess", "/jobs/{id}/runs/{run_id}", "jobId", OwnRuns: false),
     ];
+
+    private static Kind ContainerKind => Kinds[0];
+
+    private static Kind SqlKind => Kinds[1];
+
+    private static Kind CsvImportKind => Kinds[2];
+
+    private static Kind CustomKind => Kinds[3];
+
+    private static Kind PreprocessKind => Kinds[4];
+
+    /// <summary>The realm of the 401 challenge.</summary>
+    private const string Realm = "Civis Platform API";
 }

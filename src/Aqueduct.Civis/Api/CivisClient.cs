@@ -107,19 +107,27 @@ public class CivisClient
     /// <param name="idempotent">Marks a POST or PATCH as safe to repeat, so it is retried like a GET; <see langword="null"/> goes by the method.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The status, body and headers of the answer.</returns>
-    /// <exception cref="CivisApiException">The API answered with an error, or did not answer.</exception>
+    /// <exception cref="CivisApiException">The API answered with an error, did not answer, or answered with a body that is not JSON.</exception>
     public virtual async Task<CivisResponse> SendAsync(HttpMethod method, string pathAndQuery, JsonElement? body = null, bool? idempotent = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentException.ThrowIfNullOrEmpty(pathAndQuery);
         var content = body is { } json ? CivisPipeline.JsonBody(json, CivisJsonContext.Default.JsonElement) : null;
-        using var response = await _pipeline.SendAsync(_pipeline.Request(method, pathAndQuery, content, idempotent), cancellationToken).ConfigureAwait(false);
+        var request = _pipeline.Request(method, pathAndQuery, content, idempotent);
+        using var response = await _pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         JsonElement? element = null;
         if (bytes.Length > 0 && response.StatusCode != HttpStatusCode.NoContent)
         {
-            using var document = JsonDocument.Parse(bytes);
-            element = document.RootElement.Clone();
+            try
+            {
+                using var document = JsonDocument.Parse(bytes);
+                element = document.RootElement.Clone();
+            }
+            catch (JsonException e)
+            {
+                throw CivisPipeline.InvalidJson(request, response, e);
+            }
         }
 
         return new CivisResponse(response.StatusCode, element, CivisPipeline.ReadPagination(response), CivisPipeline.ReadRateLimit(response));
@@ -134,6 +142,10 @@ public class CivisClient
     /// </param>
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The items, fetched a page at a time.</returns>
+    /// <exception cref="CivisApiException">
+    /// A page failed, or the paging cannot be trusted: a page repeats the previous one, a page before the last is
+    /// empty, or the totals cannot be true (the walk stops rather than loop or drop items).
+    /// </exception>
     public virtual IAsyncEnumerable<JsonElement> ListAsync(string path, string? query = null, int? pageSize = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -96,6 +96,17 @@ public sealed class CivisClientOptions
     /// <value>The default value is 4.</value>
     public int MaxParallelUploads { get; set; } = 4;
 
+    /// <summary>
+    /// The largest response body, in bytes, the client reads into memory (every JSON answer); a larger one fails
+    /// with a <see cref="CivisApiException"/> saying so, without a retry. File downloads
+    /// (<see cref="Api.FilesClient.OpenReadAsync"/>) are streams and are not capped.
+    /// </summary>
+    /// <value>The default value is 64 MiB (<see cref="DefaultMaxResponseBodySize"/>); at most <see cref="Array.MaxLength"/>.</value>
+    public long MaxResponseBodySize { get; set; } = DefaultMaxResponseBodySize;
+
+    /// <summary>The default of <see cref="MaxResponseBodySize"/>: 64 MiB.</summary>
+    public const long DefaultMaxResponseBodySize = 64L * 1024 * 1024;
+
     /// <summary>The clock used for backoff, timeouts and polling; tests pass a fake one.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -125,6 +136,8 @@ public sealed class CivisClientOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(PollBackoffFactor, 1.0, nameof(PollBackoffFactor));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxParallelUploads, 1, nameof(MaxParallelUploads));
         ArgumentOutOfRangeException.ThrowIfLessThan(MinPartSize, 1, nameof(MinPartSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxResponseBodySize, 1, nameof(MaxResponseBodySize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxResponseBodySize, Array.MaxLength, nameof(MaxResponseBodySize));
         if (PageSize is { } pageSize)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1, nameof(PageSize));

@@ -36,7 +36,9 @@ public class FilesClient
 
     /// <summary>
     /// Opens a file's content for reading, straight from storage without buffering it
-    /// (<c>GET /files/{id}</c>, then its <c>fileUrl</c>). Dispose the stream when done.
+    /// (<c>GET /files/{id}</c>, then its <c>fileUrl</c>). Dispose the stream when done. The content is not capped
+    /// by <see cref="CivisClientOptions.MaxResponseBodySize"/>, but a read that gets no data within
+    /// <see cref="CivisClientOptions.AttemptTimeout"/> (a stalled download) fails with <see cref="CivisApiException"/>.
     /// </summary>
     /// <param name="id">The file.</param>
     /// <param name="cancellationToken">Cancels opening; reading is cancelled through the stream's own calls.</param>
@@ -50,17 +52,26 @@ public class FilesClient
         }
 
         var uri = new Uri(file.FileUrl);
-        var response = await _pipeline.SendAsync(
-            new CivisRequest { Method = HttpMethod.Get, Uri = uri, DisplayPath = uri.AbsolutePath, IsCivisApi = false, BufferContent = false },
-            cancellationToken).ConfigureAwait(false);
-        return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var request = new CivisRequest { Method = HttpMethod.Get, Uri = uri, DisplayPath = uri.AbsolutePath, IsCivisApi = false, BufferContent = false };
+        var response = await _pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            return new DownloadStream(response, body, request, _pipeline.Options.AttemptTimeout, _pipeline.TimeProvider);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
     /// Uploads content as a new file and returns its id. Content smaller than
     /// <see cref="CivisClientOptions.MultipartThreshold"/> goes in one presigned form post; larger
     /// content goes in parts sent in parallel, each retried, and a part that still fails fails the
-    /// whole upload with <see cref="CivisUploadException"/> without completing it.
+    /// whole upload with <see cref="CivisUploadException"/> without completing it. When several parts
+    /// fail, the exception names the lowest-numbered one, whatever order they failed in.
     /// </summary>
     /// <param name="content">The content, read from its current position. A stream that cannot seek is first spooled to a temporary file.</param>
     /// <param name="name">The file's name on the platform.</param>
@@ -128,6 +139,23 @@ public class FilesClient
         return fileId;
     }
 
+    private static async Task CancelQuietlyAsync(CancellationTokenSource? part)
+    {
+        if (part is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await part.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The part finished meanwhile.
+        }
+    }
+
     /// <summary>The part size for a given total: <c>max(sqrt(minimum × size), minimum)</c> (minimum 5 MiB by default), enough for at most 10,000 parts.</summary>
     internal static long PartSize(long length, long minimum)
     {
@@ -153,58 +181,115 @@ public class FilesClient
             throw new InvalidOperationException($"The platform created the multipart file but gave {created.UploadUrls?.Count ?? 0} upload URLs for {partCount} parts.");
         }
 
+        // Parts start in order. A failed part cancels the parts after it and stops new ones, but lets the parts
+        // before it finish: so the part reported is always the lowest-numbered part that fails, whatever the timing.
         using var readLock = new SemaphoreSlim(1, 1);
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _pipeline.Options.MaxParallelUploads, CancellationToken = cancellationToken };
-        try
+        var failures = new Exception?[partCount];
+        var inFlight = new CancellationTokenSource?[partCount];
+        var lowestFailure = int.MaxValue;
+        var next = -1;
+
+        async Task UploadPartsAsync()
         {
-            await Parallel.ForEachAsync(Enumerable.Range(0, partCount), parallel, async (index, ct) =>
+            while (true)
             {
-                var offset = index * partSize;
-                var size = (int)Math.Min(partSize, length - offset);
-                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                var index = Interlocked.Increment(ref next);
+                if (index >= partCount || index > Volatile.Read(ref lowestFailure))
+                {
+                    return;
+                }
+
+                using var part = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                Interlocked.Exchange(ref inFlight[index], part);
                 try
                 {
-                    await readLock.WaitAsync(ct).ConfigureAwait(false);
-                    try
+                    if (index > Volatile.Read(ref lowestFailure))
                     {
-                        content.Position = start + offset;
-                        await content.ReadExactlyAsync(buffer.AsMemory(0, size), ct).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        readLock.Release();
+                        return;
                     }
 
-                    var uri = new Uri(urls[index]);
-                    try
+                    await UploadPartAsync(index, part.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    if (e is OperationCanceledException && part.IsCancellationRequested)
                     {
-                        using var response = await _pipeline.SendAsync(
-                            new CivisRequest
-                            {
-                                Method = HttpMethod.Put,
-                                Uri = uri,
-                                DisplayPath = uri.AbsolutePath,
-                                IsCivisApi = false,
-                                Content = () => new ByteArrayContent(buffer, 0, size),
-                            },
-                            ct).ConfigureAwait(false);
+                        continue; // cancelled by the failure of an earlier part
                     }
-                    catch (CivisApiException e)
+
+                    failures[index] = e;
+                    int seen;
+                    while (index < (seen = Volatile.Read(ref lowestFailure)) && Interlocked.CompareExchange(ref lowestFailure, index, seen) != seen)
                     {
-                        throw new CivisUploadException(
-                            $"Part {index + 1} of {partCount} of file {fileId} ('{name}') failed: {e.Message} The upload was abandoned and not completed.",
-                            fileId, index + 1, partCount, e);
+                    }
+
+                    for (var later = index + 1; later < partCount; later++)
+                    {
+                        await CancelQuietlyAsync(Volatile.Read(ref inFlight[later])).ConfigureAwait(false);
                     }
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    Volatile.Write(ref inFlight[index], null);
                 }
-            }).ConfigureAwait(false);
+            }
         }
-        catch (AggregateException e) when (e.InnerExceptions.OfType<CivisUploadException>().FirstOrDefault() is { } first)
+
+        async Task UploadPartAsync(int index, CancellationToken ct)
         {
-            throw first;
+            var offset = index * partSize;
+            var size = (int)Math.Min(partSize, length - offset);
+            var buffer = ArrayPool<byte>.Shared.Rent(size);
+            try
+            {
+                await readLock.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    content.Position = start + offset;
+                    await content.ReadExactlyAsync(buffer.AsMemory(0, size), ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    readLock.Release();
+                }
+
+                var uri = new Uri(urls[index]);
+                using var response = await _pipeline.SendAsync(
+                    new CivisRequest
+                    {
+                        Method = HttpMethod.Put,
+                        Uri = uri,
+                        DisplayPath = uri.AbsolutePath,
+                        IsCivisApi = false,
+                        Content = () => new ByteArrayContent(buffer, 0, size),
+                    },
+                    ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        var workers = new Task[Math.Min(_pipeline.Options.MaxParallelUploads, partCount)];
+        for (var i = 0; i < workers.Length; i++)
+        {
+            workers[i] = Task.Run(() => UploadPartsAsync(), CancellationToken.None);
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (lowestFailure != int.MaxValue)
+        {
+            var failure = failures[lowestFailure]!;
+            if (failure is CivisApiException api)
+            {
+                throw new CivisUploadException(
+                    $"Part {lowestFailure + 1} of {partCount} of file {fileId} ('{name}') failed: {api.Message} The upload was abandoned and not completed.",
+                    fileId, lowestFailure + 1, partCount, api);
+            }
+
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
 
         await _pipeline.SendAsync(HttpMethod.Post, $"files/multipart/{fileId}/complete", cancellationToken).ConfigureAwait(false);

@@ -114,13 +114,7 @@ public static class CivisJob
         }
         catch (Exception exception)
         {
-            var exitCode = exception switch
-            {
-                OperationCanceledException when cancellation.IsCancellationRequested => CivisJobExitCodes.Cancelled,
-                CivisEnvironmentException => CivisJobExitCodes.ConfigurationError,
-                FormatException when configuring => CivisJobExitCodes.ConfigurationError, // a malformed .env file
-                _ => CivisJobExitCodes.JobFailed,
-            };
+            var exitCode = ExitCodeFor(exception, cancellation.IsCancellationRequested, configuring);
             var summary = redactor.Redact(Summarize(name, exitCode, exception, stopwatch.Elapsed, signals?.Signal));
             await errorOutput.WriteLineAsync(exitCode == CivisJobExitCodes.JobFailed
                 ? summary + System.Environment.NewLine + redactor.Redact(exception.ToString())
@@ -128,7 +122,8 @@ public static class CivisJob
             await errorOutput.FlushAsync(CancellationToken.None).ConfigureAwait(false);
 
             var failure = new CivisJobFailure(name, exception, exitCode, summary, environment, stopwatch.Elapsed);
-            if (client is not null && options.AttachFailureToRun && environment is { IsOnPlatform: true })
+            // A cancelled run did not fail: the platform shows it as cancelled, with no error attached.
+            if (exitCode != CivisJobExitCodes.Cancelled && client is not null && options.AttachFailureToRun && environment is { IsOnPlatform: true })
             {
                 await AttachFailureAsync(client, environment, failure, logger).ConfigureAwait(false);
             }
@@ -210,6 +205,22 @@ public static class CivisJob
             }
         }
     }
+
+    /// <summary>
+    /// The exit code for the exception a run ended with. Once the run is cancelled (SIGTERM, Ctrl+C, the caller's
+    /// token), whatever the job then throws is the cancellation's doing, not a failure: an
+    /// <see cref="OperationCanceledException"/>, but also what a cancelled load or export of Npgsql ends with (an
+    /// <see cref="Npgsql.NpgsqlException"/> wrapping the cancellation, a <see cref="Npgsql.PostgresException"/>
+    /// 57014 query_canceled, an error from a connection the cancellation broke). Without a cancellation each of those
+    /// is a failure: 57014, for one, is also what <c>statement_timeout</c> gives.
+    /// </summary>
+    internal static int ExitCodeFor(Exception exception, bool cancellationRequested, bool configuring) => exception switch
+    {
+        _ when cancellationRequested => CivisJobExitCodes.Cancelled,
+        CivisEnvironmentException => CivisJobExitCodes.ConfigurationError,
+        FormatException when configuring => CivisJobExitCodes.ConfigurationError, // a malformed .env file
+        _ => CivisJobExitCodes.JobFailed,
+    };
 
     /// <summary>Reads <c>CIVIS_LOG_LEVEL</c>: the .NET names and Python's (<c>INFO</c>, <c>WARNING</c>, <c>CRITICAL</c>), any case.</summary>
     internal static bool TryParseLogLevel(string? text, out LogLevel level)

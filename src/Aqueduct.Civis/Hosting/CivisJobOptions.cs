@@ -58,7 +58,8 @@ public sealed class CivisJobOptions
 
     /// <summary>
     /// Whether a failed run on the platform gets its failure summary (secrets removed) attached as a JSON output
-    /// named <c>error</c>, so the error is visible on the run even when the platform's own says nothing.
+    /// named <c>error</c>, so the error is visible on the run even when the platform's own says nothing. A cancelled
+    /// run (exit code 143) is not a failure and gets nothing attached.
     /// </summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool AttachFailureToRun { get; set; } = true;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -164,6 +165,14 @@ internal sealed class CivisPipeline
             if (outcome.Exception is { } exception)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (exception is ResponseTooLargeException tooLarge)
+                {
+                    throw new CivisApiException(
+                        string.Create(CultureInfo.InvariantCulture,
+                            $"{request.Method.Method} {request.DisplayPath} answered {tooLarge.StatusCode} with a body of more than {Options.MaxResponseBodySize} bytes, the limit set by CivisClientOptions.{nameof(CivisClientOptions.MaxResponseBodySize)}; the call was not retried."),
+                        tooLarge.StatusCode, null, null, request.Method.Method, request.DisplayPath);
+                }
+
                 var reason = exception is TimeoutRejectedException
                     ? $"no answer within {Options.AttemptTimeout.TotalSeconds:0.###} s"
                     : "connection failed: " + exception.Message;
@@ -214,7 +223,7 @@ internal sealed class CivisPipeline
         {
             if (request.BufferContent || !response.IsSuccessStatusCode)
             {
-                await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+                response.Content = await BufferAsync(response, cancellationToken).ConfigureAwait(false);
             }
         }
         catch
@@ -240,6 +249,89 @@ internal sealed class CivisPipeline
         return response;
     }
 
+    /// <summary>
+    /// Reads the body into memory, at most <see cref="CivisClientOptions.MaxResponseBodySize"/> bytes: a larger success
+    /// body throws <see cref="ResponseTooLargeException"/> (never retried); a larger error body is cut, as only its
+    /// error code and description are read.
+    /// </summary>
+    private async Task<HttpContent> BufferAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var content = response.Content;
+        var max = Options.MaxResponseBodySize;
+        var enforce = response.IsSuccessStatusCode;
+        var declared = content.Headers.ContentLength;
+        if (enforce && declared > max)
+        {
+            throw new ResponseTooLargeException((int)response.StatusCode);
+        }
+
+        var body = new MemoryStream(declared is { } length && length <= max ? (int)length : 0);
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var chunk = ArrayPool<byte>.Shared.Rent(81920);
+            try
+            {
+                int read;
+                while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (body.Length + read > max)
+                    {
+                        if (enforce)
+                        {
+                            throw new ResponseTooLargeException((int)response.StatusCode);
+                        }
+
+                        body.Write(chunk, 0, (int)(max - body.Length));
+                        break;
+                    }
+
+                    body.Write(chunk, 0, read);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+        }
+
+        var buffered = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length);
+        foreach (var header in content.Headers)
+        {
+            if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        content.Dispose();
+        return buffered;
+    }
+
+    /// <summary>A success body over the cap: not a transient failure, so the retry strategy lets it through.</summary>
+    private sealed class ResponseTooLargeException(int statusCode) : Exception("The response body is larger than the limit.")
+    {
+        public int StatusCode { get; } = statusCode;
+    }
+
+    /// <summary>Masks the API key, in any case and as sent, percent-encoded or base64, in text the server sent back.</summary>
+    internal string? RedactKey(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || string.IsNullOrEmpty(Options.ApiKey))
+        {
+            return text;
+        }
+
+        var key = Options.ApiKey;
+        var base64 = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(key));
+        foreach (var form in new[] { key, Uri.EscapeDataString(key), base64, base64.TrimEnd('='), base64.TrimEnd('=').Replace('+', '-').Replace('/', '_') })
+        {
+            text = text.Replace(form, SecretRedactor.Mask, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return text;
+    }
+
     private async Task<CivisApiException> CreateExceptionAsync(CivisRequest request, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         string? error = null, description = null;
@@ -251,8 +343,9 @@ internal sealed class CivisPipeline
                 using var document = JsonDocument.Parse(body);
                 if (document.RootElement.ValueKind == JsonValueKind.Object)
                 {
-                    error = GetString(document.RootElement, "error");
-                    description = GetString(document.RootElement, "errorDescription") ?? GetString(document.RootElement, "error_description");
+                    // A server (or a proxy) may echo the request, Authorization header included.
+                    error = RedactKey(GetString(document.RootElement, "error"));
+                    description = RedactKey(GetString(document.RootElement, "errorDescription") ?? GetString(document.RootElement, "error_description"));
                 }
             }
         }
@@ -276,7 +369,7 @@ internal sealed class CivisPipeline
             message = what + (error is null ? "" : $": {error}") + (description is null ? "" : $" ({description})");
         }
 
-        return new CivisApiException(message, status, error, description, method, request.DisplayPath) { RateLimit = ReadRateLimit(response) };
+        return new CivisApiException(RedactKey(message)!, status, error, description, method, request.DisplayPath) { RateLimit = ReadRateLimit(response) };
     }
 
     private static string? GetString(JsonElement element, string name)
@@ -322,20 +415,23 @@ internal sealed class CivisPipeline
 
     public async Task<T> GetAsync<T>(string pathAndQuery, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(Request(HttpMethod.Get, pathAndQuery), cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(response, typeInfo, cancellationToken).ConfigureAwait(false);
+        var request = Request(HttpMethod.Get, pathAndQuery);
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, request, typeInfo, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TResponse> SendAsync<TBody, TResponse>(HttpMethod method, string pathAndQuery, TBody body, JsonTypeInfo<TBody> bodyType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken, bool? idempotent = null)
     {
-        using var response = await SendAsync(Request(method, pathAndQuery, JsonBody(body, bodyType), idempotent), cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(response, responseType, cancellationToken).ConfigureAwait(false);
+        var request = Request(method, pathAndQuery, JsonBody(body, bodyType), idempotent);
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, request, responseType, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TResponse> SendAsync<TResponse>(HttpMethod method, string pathAndQuery, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken, bool? idempotent = null)
     {
-        using var response = await SendAsync(Request(method, pathAndQuery, null, idempotent), cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(response, responseType, cancellationToken).ConfigureAwait(false);
+        var request = Request(method, pathAndQuery, null, idempotent);
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, request, responseType, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task SendAsync(HttpMethod method, string pathAndQuery, CancellationToken cancellationToken, bool? idempotent = null)
@@ -343,14 +439,53 @@ internal sealed class CivisPipeline
         using var response = await SendAsync(Request(method, pathAndQuery, null, idempotent), cancellationToken).ConfigureAwait(false);
     }
 
-    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    /// <summary>Reads a success body as JSON; a body that is not (or is JSON <c>null</c>) is a <see cref="CivisApiException"/>.</summary>
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, CivisRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            return await JsonSerializer.DeserializeAsync(stream, typeInfo, cancellationToken).ConfigureAwait(false)
-                ?? throw new JsonException($"The response to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath} was JSON null.");
+            T? value;
+            try
+            {
+                value = await JsonSerializer.DeserializeAsync(stream, typeInfo, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JsonException e)
+            {
+                throw InvalidJson(request, response, e);
+            }
+
+            return value ?? throw InvalidJson(request, response, null);
         }
+    }
+
+    /// <summary>Reads a buffered success body as JSON; see <see cref="ReadAsync{T}"/>.</summary>
+    public static T Deserialize<T>(byte[] body, CivisRequest request, HttpResponseMessage response, JsonTypeInfo<T> typeInfo)
+    {
+        T? value;
+        try
+        {
+            value = JsonSerializer.Deserialize(body, typeInfo);
+        }
+        catch (JsonException e)
+        {
+            throw InvalidJson(request, response, e);
+        }
+
+        return value ?? throw InvalidJson(request, response, null);
+    }
+
+    /// <summary>The error for a success answer whose body is not the JSON the call expects.</summary>
+    public static CivisApiException InvalidJson(CivisRequest request, HttpResponseMessage response, JsonException? exception)
+    {
+        var status = (int)response.StatusCode;
+        var what = string.Create(CultureInfo.InvariantCulture, $"{request.Method.Method} {request.DisplayPath} answered {status}");
+        var message = exception is null
+            ? what + " with the JSON null instead of a value."
+            // Where, not what: the JSON error's own text may quote the body, and a body may echo the key.
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{what} with a body that is not valid JSON for the call ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}, at line {exception.LineNumber + 1 ?? 1}, byte {exception.BytePositionInLine + 1 ?? 1}).");
+        return new CivisApiException(message, status, null, null, request.Method.Method, request.DisplayPath, exception);
     }
 
     private static string GetVersion()

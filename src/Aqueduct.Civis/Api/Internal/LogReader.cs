@@ -19,10 +19,11 @@ internal static class LogReader
             var query = cursor is { } c ? string.Create(CultureInfo.InvariantCulture, $"?last_id={c}&limit={PageSize}") : $"?limit={PageSize}";
             List<RunLogEntry> entries;
             bool live;
-            using (var response = await pipeline.SendAsync(pipeline.Request(HttpMethod.Get, path + query), cancellationToken).ConfigureAwait(false))
+            var request = pipeline.Request(HttpMethod.Get, path + query);
+            using (var response = await pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false))
             {
                 live = CivisPipeline.ReadHeader(response, "Civis-Cache-Control")?.Contains("no-store", StringComparison.OrdinalIgnoreCase) == true;
-                entries = await CivisPipeline.ReadAsync(response, CivisJsonContext.Default.ListRunLogEntry, cancellationToken).ConfigureAwait(false);
+                entries = await CivisPipeline.ReadAsync(response, request, CivisJsonContext.Default.ListRunLogEntry, cancellationToken).ConfigureAwait(false);
             }
 
             entries.Sort((a, b) => (a.Id ?? 0).CompareTo(b.Id ?? 0));
