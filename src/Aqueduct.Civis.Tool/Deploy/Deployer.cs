@@ -139,7 +139,14 @@ internal sealed class Deployer(CivisClient client)
     /// <summary>Whether the share index already gives the user or group this level or a higher one.</summary>
     private static bool IsShared(JsonElement? index, CivisReferenceKind kind, int id, string level)
     {
-        if (index is not { ValueKind: JsonValueKind.Object } shares)
+        // The spec answers a list of share indexes (one per object); an object is taken as well.
+        var shares = index switch
+        {
+            { ValueKind: JsonValueKind.Object } single => single,
+            { ValueKind: JsonValueKind.Array } list when list.GetArrayLength() > 0 => list[0],
+            _ => default,
+        };
+        if (shares.ValueKind != JsonValueKind.Object)
         {
             return false;
         }
