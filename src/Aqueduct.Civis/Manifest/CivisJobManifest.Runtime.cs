@@ -57,8 +57,6 @@ public sealed partial class CivisJobManifest
     [
         .. Parameters
             .Where(p => p.Required && !(isDev && p.Type == CivisParameterType.Database))
-            .SelectMany(p => p.EnvironmentVariables
-                .Where(v => v.IsNeeded)
-                .Select(v => new RequiredVariable(v.Name, $"{v.Description}{(p.Label is { Length: > 0 } label ? $" ({label})" : "")}, required by {File}"))),
+            .SelectMany(p => p.GetRequiredVariables(File)),
     ];
 }
