@@ -17,7 +17,7 @@ namespace Aqueduct.Civis;
 /// type, missing field) throws a <see cref="CivisJobManifestException"/> listing every problem with the file, the line
 /// and the key. The keys are documented in <c>docs/deploy.md</c>.
 /// </remarks>
-public sealed class CivisJobManifest
+public sealed partial class CivisJobManifest
 {
     /// <summary>The manifest's conventional file name, next to the job's project and shipped with the published job.</summary>
     public const string FileName = "civis-job.yaml";

@@ -127,6 +127,13 @@ public sealed class CivisJobParameter
         };
     }
 
+    /// <summary>The variables a job reading this parameter needs (<see cref="CivisParameterVariable.IsNeeded"/>), as required variables.</summary>
+    /// <param name="file">The manifest's file, named in the messages.</param>
+    /// <returns>The variables with their messages.</returns>
+    internal IEnumerable<RequiredVariable> GetRequiredVariables(string file) => EnvironmentVariables
+        .Where(v => v.IsNeeded)
+        .Select(v => new RequiredVariable(v.Name, $"{v.Description}{(Label is { Length: > 0 } label ? $" ({label})" : "")}, required by {file}"));
+
     /// <summary>Describes the parameter (never a credential's secret: the manifest holds none).</summary>
     /// <returns>For example <c>POSTGRES (database, required)</c>.</returns>
     public override string ToString() => $"{Name} ({Type.ToPlatformName()}{(Required ? ", required" : "")})";
