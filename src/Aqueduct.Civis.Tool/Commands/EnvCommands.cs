@@ -22,24 +22,32 @@ internal static class EnvCommands
         {
             var context = tool.Context;
             var manifest = Manifests.Load(context, parseResult.GetValue(tool.ManifestOption));
-            var rows = LocalVariables.For(manifest).Select(v => (Variable: v, Source: Source(context, v))).ToList();
-            context.Output.Table(
-                ["VARIABLE", "PARAMETER", "STATUS"],
-                rows.Select(r => (IReadOnlyList<string>)[r.Variable.Name, r.Variable.Parameter, r.Source ?? (r.Variable.Needed ? "MISSING" : "not set (optional)")]));
-            context.Output.WriteJson(new JsonArray([.. rows.Select(r => (JsonNode)new JsonObject
+            var environment = manifest.Parameters.SelectMany(p => p.EnvironmentVariables)
+                .Select(v => v.Name)
+                .Concat(manifest.Parameters.Select(CivisJobManifest.DevUriVariable).OfType<string>())
+                .Distinct(StringComparer.Ordinal)
+                .Select(name => KeyValuePair.Create(name, context.GetProcessVariable(name)));
+            var check = manifest.CheckLocalEnvironment(context.DotEnv, environment);
+            var missing = check.Missing.ToDictionary(m => m.Name, StringComparer.Ordinal);
+            var unset = check.Unset.ToDictionary(m => m.Name, StringComparer.Ordinal);
+            var rows = manifest.Parameters
+                .SelectMany(p => p.EnvironmentVariables.Where(v => v.IsNeeded).Select(v => (Name: v.Name, Parameter: p)))
+                .Concat(check.Missing.Where(m => !m.Parameter.EnvironmentVariables.Any(v => v.Name == m.Name)).Select(m => (m.Name, m.Parameter)))
+                .Select(r => (r.Name, Parameter: r.Parameter.ToString(), Status: Status(context, r.Name, r.Parameter, missing, unset)))
+                .ToList();
+            context.Output.Table(["VARIABLE", "PARAMETER", "STATUS"], rows.Select(r => (IReadOnlyList<string>)[r.Name, r.Parameter, r.Status]));
+            context.Output.WriteJson(new JsonObject
             {
-                ["name"] = r.Variable.Name,
-                ["parameter"] = r.Variable.Parameter,
-                ["needed"] = r.Variable.Needed,
-                ["source"] = r.Source,
-            })]));
-            var missing = rows.Where(r => r.Variable.Needed && r.Source is null).Select(r => r.Variable).ToList();
-            if (missing.Count > 0)
+                ["complete"] = check.IsComplete,
+                ["missing"] = new JsonArray([.. check.Missing.Select(m => (JsonNode)new JsonObject { ["name"] = m.Name, ["parameter"] = m.Parameter.Name, ["reason"] = m.Reason })]),
+                ["unset"] = new JsonArray([.. check.Unset.Select(m => (JsonNode)new JsonObject { ["name"] = m.Name, ["parameter"] = m.Parameter.Name, ["reason"] = m.Reason })]),
+            });
+            if (!check.IsComplete)
             {
                 throw new ToolException(
-                    $"{missing.Count} variable{(missing.Count == 1 ? " is" : "s are")} missing for a local run; add {(missing.Count == 1 ? "it" : "them")} to .env "
+                    $"{check.Missing.Count} variable{(check.Missing.Count == 1 ? " is" : "s are")} missing for a local run of '{manifest.Name}'; add {(check.Missing.Count == 1 ? "it" : "them")} to .env "
                     + $"(dotnet civis env example writes a template):{System.Environment.NewLine}"
-                    + string.Join(System.Environment.NewLine, missing.Select(m => $"  {m.Name}: {m.Description}")));
+                    + string.Join(System.Environment.NewLine, check.Missing.Select(m => $"  {m.Name}: {m.Reason}")));
             }
 
             context.Output.Info($"Every variable a local run of '{manifest.Name}' needs is set.");
@@ -47,6 +55,15 @@ internal static class EnvCommands
         }));
         return command;
     }
+
+    /// <summary>Where a variable stands for a local run; never its value.</summary>
+    private static string Status(ToolContext context, string name, CivisJobParameter parameter, Dictionary<string, CivisMissingVariable> missing, Dictionary<string, CivisMissingVariable> unset)
+        => missing.ContainsKey(name) ? "MISSING"
+            : context.GetProcessVariable(name) is { Length: > 0 } ? "set (environment)"
+            : context.DotEnv.TryGetValue(name, out var value) && value.Length > 0 ? "set (.env)"
+            : unset.ContainsKey(name) ? (parameter.Default is null ? "not set (optional)" : "not set (the default applies)")
+            : parameter.Type == CivisParameterType.Database ? "not needed in DEV (URI or local warehouse)"
+            : "not set";
 
     private static Command CreateExample(CivisTool tool)
     {
@@ -56,7 +73,7 @@ internal static class EnvCommands
         {
             var context = tool.Context;
             var manifest = Manifests.Load(context, parseResult.GetValue(tool.ManifestOption));
-            var text = Example(manifest);
+            var text = manifest.CreateEnvExample();
             var target = parseResult.GetRequiredValue(output);
             if (target == "-")
             {
@@ -102,40 +119,5 @@ internal static class EnvCommands
             return await LocalRunner.RunAsync(context, commandLine, environment, cancellationToken).ConfigureAwait(false);
         }));
         return command;
-    }
-
-    /// <summary>Where a variable is set for a local run, or <see langword="null"/>; never its value.</summary>
-    private static string? Source(ToolContext context, LocalVariables.Variable variable)
-        => context.GetProcessVariable(variable.Name) is { Length: > 0 } ? "set (environment)"
-            : context.DotEnv.TryGetValue(variable.Name, out var v) && v.Length > 0 ? "set (.env)"
-            : variable.FromManifest ? "from the manifest (dotnet civis local)"
-            : variable.Alternatives.FirstOrDefault(a => context.GetVariable(a) is not null) is { } alternative ? $"replaced by {alternative}"
-            : null;
-
-    internal static string Example(CivisJobManifest manifest)
-    {
-        var text = new StringBuilder();
-        text.Append("# Variables for a local run of '").Append(manifest.Name).Append("' (from ").Append(Path.GetFileName(manifest.File)).Append(").\n");
-        text.Append("# Copy to .env (never committed) and fill in. Generated by: dotnet civis env example\n");
-        text.Append("DEV=1\n");
-        string? parameter = null;
-        foreach (var variable in LocalVariables.For(manifest))
-        {
-            if (variable.Parameter != parameter)
-            {
-                parameter = variable.Parameter;
-                text.Append('\n').Append("# ").Append(variable.Parameter).Append('\n');
-                foreach (var alternative in variable.Alternatives)
-                {
-                    text.Append("# In DEV, ").Append(alternative).Append(" (a postgres:// URI) may replace these, or the local warehouse when neither is set.\n");
-                    text.Append("# ").Append(alternative).Append("=postgres://ita:secret@localhost:5432/ita\n");
-                }
-            }
-
-            text.Append("# ").Append(variable.Description).Append(variable.Needed ? " (required)" : "").Append(variable.FromManifest ? " (dotnet civis local sets it from the manifest)" : "").Append('\n');
-            text.Append(variable.Needed || variable.FromManifest ? "" : "# ").Append(variable.Name).Append('=').Append('\n');
-        }
-
-        return text.ToString();
     }
 }
