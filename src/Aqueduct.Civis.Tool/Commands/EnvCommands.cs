@@ -115,9 +115,26 @@ internal static class EnvCommands
                 return ToolExitCodes.Success;
             }
 
-            var commandLine = parseResult.GetValue(commandArgument) is { Length: > 0 } given ? given : ["dotnet", "run"];
+            var commandLine = parseResult.GetValue(commandArgument) is { Length: > 0 } given ? given : DefaultCommand(context.WorkingDirectory);
             return await LocalRunner.RunAsync(context, commandLine, environment, cancellationToken).ConfigureAwait(false);
         }));
         return command;
+    }
+
+    /// <summary><c>dotnet run</c> for the job's project: the one here, or else the one project under the directory that is not a test project.</summary>
+    private static string[] DefaultCommand(string directory)
+    {
+        if (Directory.GetFiles(directory, "*.csproj").Length == 1)
+        {
+            return ["dotnet", "run"];
+        }
+
+        var projects = Directory.GetFiles(directory, "*.csproj", SearchOption.AllDirectories)
+            .Where(p => !Path.GetRelativePath(directory, p).Split(Path.DirectorySeparatorChar).Any(part => part is "tests" or "test" or "bin" or "obj")
+                && !Path.GetFileNameWithoutExtension(p).EndsWith("Tests", StringComparison.Ordinal))
+            .ToList();
+        return projects.Count == 1
+            ? ["dotnet", "run", "--project", projects[0]]
+            : throw new ToolException($"{projects.Count} projects could be the job here: give the command, such as: dotnet civis local -- dotnet run --project src/MyJob", ToolExitCodes.Usage);
     }
 }
