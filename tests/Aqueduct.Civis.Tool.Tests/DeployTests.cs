@@ -113,6 +113,8 @@ public sealed class DeployTests : IAsyncLifetime
         Assert.Equal("""{"dockerImageTag":"2.0.0"}""", patch.Body);
         using var result = JsonDocument.Parse(tool.Output);
         Assert.Equal("update", result.RootElement.GetProperty("action").GetString());
+        var change = Assert.Single(result.RootElement.GetProperty("changes").EnumerateArray());
+        Assert.Equal(("dockerImageTag", "1.0.0", "2.0.0"), (change.GetProperty("field").GetString(), change.GetProperty("from").GetString(), change.GetProperty("to").GetString()));
     }
 
     [Fact]

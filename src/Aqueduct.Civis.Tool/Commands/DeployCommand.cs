@@ -30,6 +30,12 @@ internal static class DeployCommand
                 ["action"] = plan.ScriptId is null ? "create" : plan.IsNoOp ? "none" : "update",
                 ["dryRun"] = dry,
                 ["changedFields"] = new JsonArray([.. plan.ChangedFields.Select(f => (JsonNode)f)]),
+                ["changes"] = new JsonArray([.. plan.ChangedFields.Select(f => (JsonNode)new JsonObject
+                {
+                    ["field"] = f,
+                    ["from"] = plan.Current?[f]?.DeepClone(),
+                    ["to"] = plan.Desired[f]?.DeepClone(),
+                })]),
                 ["writes"] = new JsonArray([.. plan.Writes.Select(w => (JsonNode)w.Description)]),
             };
             if (dry || plan.IsNoOp)
