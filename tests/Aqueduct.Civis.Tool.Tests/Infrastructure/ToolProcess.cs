@@ -15,7 +15,10 @@ internal sealed class ToolProcess : IDisposable
 
     private ToolProcess(string workingDirectory, IReadOnlyDictionary<string, string?> variables, IReadOnlyList<string> arguments)
     {
-        var startInfo = new ProcessStartInfo("dotnet")
+        // A shell that starts the test run in the background (`cmd &` without job control) ignores SIGINT, the tool
+        // would inherit that, and .NET keeps an ignored SIGINT ignored: give the tool the default back.
+        var resetSigint = SigintIgnoredHere() && File.Exists("/usr/bin/env");
+        var startInfo = new ProcessStartInfo(resetSigint ? "/usr/bin/env" : "dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -23,6 +26,12 @@ internal sealed class ToolProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (resetSigint)
+        {
+            startInfo.ArgumentList.Add("--default-signal=INT");
+            startInfo.ArgumentList.Add("dotnet");
+        }
+
         startInfo.ArgumentList.Add(ToolAssemblyPath);
         foreach (var argument in arguments)
         {
@@ -156,6 +165,26 @@ internal sealed class ToolProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    /// <summary>Whether this process ignores SIGINT (bit 2 of the SigIgn mask in /proc/self/status).</summary>
+    private static bool SigintIgnoredHere()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+            return line is not null
+                && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var mask)
+                && (mask & 0b10) != 0;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static void Append(StringBuilder builder, string? line)
