@@ -106,6 +106,12 @@ internal sealed class CivisTool
                 output.Error(e.Message);
                 return ToolExitCodes.Failure;
             }
+            catch (Exception e) when (e is InvalidOperationException or System.Text.Json.JsonException or HttpRequestException or NotSupportedException or ArgumentException)
+            {
+                // Not expected, but a message and exit code 1 serve a script better than a stack trace.
+                output.Error($"{e.GetType().Name}: {e.Message}");
+                return ToolExitCodes.Failure;
+            }
         };
 
     private RootCommand CreateRootCommand()
