@@ -18,7 +18,10 @@ public sealed class PackTests : IDisposable
         var packages = Path.Combine(root, "packages");
         var version = "0.1.0-packtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
 
-        var pack = await DotnetAsync(root, null, "pack", Path.Combine(repository, "src", "Aqueduct.Civis.Tool"), "--output", packages, "-p:VersionSuffix=" + version["0.1.0-".Length..]);
+        // A configuration of its own, and no restore (the test build restored), so that this build does not write over
+        // the outputs of another test's pack or build of the same projects running at the same time.
+        var pack = await DotnetAsync(root, null, "pack", Path.Combine(repository, "src", "Aqueduct.Civis.Tool"), "--configuration", "ToolPackTest", "--no-restore",
+            "--output", packages, "-p:VersionSuffix=" + version["0.1.0-".Length..]);
         Assert.True(pack.ExitCode == 0, pack.Output);
 
         var package = Path.Combine(packages, $"Aqueduct.Civis.Tool.{version}.nupkg");
