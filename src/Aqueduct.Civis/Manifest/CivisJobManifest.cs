@@ -257,6 +257,23 @@ public sealed partial class CivisJobManifest
     }
 
     /// <summary>
+    /// Whether a script on the platform is this manifest's job when the manifest has no <see cref="Id"/> yet: the
+    /// fallback key of a deploy is the script's exact <c>name</c> and its <c>dockerImageName</c> (the "marker": a script
+    /// of the same name running another image is another job). A deploy that finds more than one such script stops and
+    /// asks for <c>id:</c>.
+    /// </summary>
+    /// <param name="script">A container script, as <c>GET /scripts/containers/{id}</c> returns it.</param>
+    /// <returns><see langword="true"/> when the name and the image name are this manifest's and the script is not archived.</returns>
+    public bool IsSameJob(ContainerScript script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        return string.Equals(script.Name, Name, StringComparison.Ordinal)
+            && string.Equals(script.DockerImageName, Image.Name, StringComparison.Ordinal)
+            && !(script.Archived is { } archived
+                && (archived.ValueKind == JsonValueKind.True || (archived.ValueKind == JsonValueKind.String && archived.GetString() == "true")));
+    }
+
+    /// <summary>
     /// Sets (or replaces) the <c>id:</c> line of a manifest's text, leaving every other line as it is: what a deploy does
     /// after creating the script, so the author can commit the id.
     /// </summary>

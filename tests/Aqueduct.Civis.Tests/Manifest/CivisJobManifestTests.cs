@@ -167,6 +167,18 @@ public class CivisJobManifestTests
         Assert.Single(text.Split('\n'), l => l.StartsWith("id:", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void IsSameJob_SameNameAndImage_IsTheJob_OtherwiseNot()
+    {
+        var manifest = CivisJobManifest.Parse(ManifestTexts.Full);
+        using var archived = JsonDocument.Parse("true");
+
+        Assert.True(manifest.IsSameJob(new Aqueduct.Civis.Api.ContainerScript { Name = "Bikeshare trips", DockerImageName = "lacity/bikeshare" }));
+        Assert.False(manifest.IsSameJob(new Aqueduct.Civis.Api.ContainerScript { Name = "Bikeshare trips", DockerImageName = "lacity/other" }));
+        Assert.False(manifest.IsSameJob(new Aqueduct.Civis.Api.ContainerScript { Name = "bikeshare trips", DockerImageName = "lacity/bikeshare" }));
+        Assert.False(manifest.IsSameJob(new Aqueduct.Civis.Api.ContainerScript { Name = "Bikeshare trips", DockerImageName = "lacity/bikeshare", Archived = archived.RootElement }));
+    }
+
     [Theory]
     [InlineData(CivisParameterType.String, "NAME,NAME_SHELL_ESCAPED")]
     [InlineData(CivisParameterType.MultiLineString, "NAME,NAME_SHELL_ESCAPED")]

@@ -66,6 +66,17 @@ public class ShippedManifestTests
         Assert.False(File.Exists(Path.Combine(AppContext.BaseDirectory, CivisJobManifest.FileName)));
     }
 
+    [Theory]
+    [InlineData("templates/civis-job/src/MyJob/MyJob.csproj")]
+    [InlineData("samples/Bikeshare/Bikeshare.csproj")]
+    public async Task ContainerPublishing_PutsTheJobOutsideAppAsANonRootUser(string project)
+    {
+        var text = await File.ReadAllTextAsync(Path.Combine(DotnetCli.RepositoryRoot, project), TestContext.Current.CancellationToken);
+
+        Assert.Contains("<ContainerWorkingDirectory>/opt/job/</ContainerWorkingDirectory>", text, StringComparison.Ordinal);
+        Assert.Contains("<ContainerUser>1654</ContainerUser>", text, StringComparison.Ordinal);
+    }
+
     private static class BikeshareSettingsNames
     {
         public const string Source = Bikeshare.BikeshareSettings.Source;
