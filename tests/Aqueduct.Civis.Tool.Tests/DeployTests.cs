@@ -174,15 +174,32 @@ public sealed class DeployTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Deploy_NoIdButScriptOfThatName_UpdatesItAndRecordsItsId()
+    public async Task Deploy_NoIdButScriptOfThatNameAndImage_UpdatesItAndRecordsItsId()
     {
-        var id = platform.Api.AddContainerScript("Trips deploy test");
+        var made = await platform.RunAsync("--json", "api", "POST", "/scripts/containers",
+            """{"name":"Trips deploy test","dockerImageName":"lacity/trips","dockerImageTag":"0.9.0","requiredResources":{"cpu":1000,"memory":2048}}""");
+        var id = JsonDocument.Parse(made.Output).RootElement.GetProperty("id").GetInt32();
+        var path = platform.Write("civis-job.yaml", TestManifests.Trips());
+        var before = platform.Api.Requests.Count;
+
+        var tool = await platform.RunAsync("deploy");
+
+        Assert.True(tool.ExitCode == 0, tool.All);
+        var write = Assert.Single(platform.RequestsSince(before), IsWrite);
+        Assert.Equal(("PATCH", $"/scripts/containers/{id}"), (write.Method, write.Path));
+        Assert.Equal(id, CivisJobManifest.Load(path).Id);
+    }
+
+    [Fact]
+    public async Task Deploy_NoIdAndSameNameButAnotherImage_CreatesItsOwnScript()
+    {
+        var other = platform.Api.AddContainerScript("Trips deploy test"); // the spec example's image, not lacity/trips
         var path = platform.Write("civis-job.yaml", TestManifests.Trips());
 
         var tool = await platform.RunAsync("deploy");
 
         Assert.True(tool.ExitCode == 0, tool.All);
-        Assert.Equal(("PATCH", $"/scripts/containers/{id}"), Assert.Single(platform.Api.Requests, IsWrite) is var w ? (w.Method, w.Path) : default);
-        Assert.Equal(id, CivisJobManifest.Load(path).Id);
+        Assert.Equal(("POST", "/scripts/containers"), Assert.Single(platform.Api.Requests, IsWrite) is var w ? (w.Method, w.Path) : default);
+        Assert.NotEqual(other, CivisJobManifest.Load(path).Id);
     }
 }

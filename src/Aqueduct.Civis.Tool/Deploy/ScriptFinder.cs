@@ -5,8 +5,8 @@ namespace Aqueduct.Civis.Tool.Deploy;
 
 /// <summary>
 /// Finds the manifest's script on the platform: by the <c>id:</c> the manifest records (deploy writes it after
-/// creating the script, and the author commits it), or, for a manifest without one, by its exact name among the
-/// user's container scripts (one match only).
+/// creating the script, and the author commits it), or, for a manifest without one, by its exact name and image name
+/// among the user's container scripts that are not archived (<see cref="CivisJobManifest.IsSameJob"/>; one match only).
 /// </summary>
 internal static class ScriptFinder
 {
@@ -27,11 +27,13 @@ internal static class ScriptFinder
             }
         }
 
+        // The fallback key (docs/deploy.md): the exact name, and the image name as the marker, of a script not archived.
         var matches = new List<int>();
         await foreach (var script in client.ListAsync("scripts", "type=containers", cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (script.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() == manifest.Name
-                && script.TryGetProperty("id", out var scriptId) && scriptId.TryGetInt32(out var value))
+                && script.TryGetProperty("id", out var scriptId) && scriptId.TryGetInt32(out var value)
+                && manifest.IsSameJob(await client.Scripts.GetContainerAsync(value, cancellationToken).ConfigureAwait(false)))
             {
                 matches.Add(value);
             }
@@ -47,7 +49,7 @@ internal static class ScriptFinder
             default:
                 throw new CivisJobManifestException([new CivisManifestError(
                     manifest.NameLocation, "name",
-                    $"{matches.Count} container scripts are named '{manifest.Name}' (ids {string.Join(", ", matches)}): add 'id: <the right one>' to the manifest.")]);
+                    $"{matches.Count} container scripts are named '{manifest.Name}' and run {manifest.Image.Name} (ids {string.Join(", ", matches)}): add 'id: <the right one>' to the manifest.")]);
         }
     }
 
