@@ -281,7 +281,7 @@ public sealed class CivisEnvironment
     /// <returns>For example <c>CivisEnvironment { Mode = production, JobId = 1, RunId = 2, ApiEndpoint = ..., ApiKey = (set) }</c>.</returns>
     public override string ToString() =>
         $"CivisEnvironment {{ Mode = {(IsDev ? "DEV" : "production")}, JobId = {Show(JobId)}, RunId = {Show(RunId)}, " +
-        $"ApiEndpoint = {ApiEndpoint}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(not set)" : "(set)")} }}";
+        $"ApiEndpoint = {Internal.SafeUrl.Show(ApiEndpoint)}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(not set)" : "(set)")} }}";
 
     private static string Show(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "(none)";
 
