@@ -17,7 +17,7 @@ namespace Aqueduct.Civis;
 /// <c>_SECRET_ACCESS_KEY</c>, <c>_API_KEY</c>, <c>_TOKEN</c> or <c>_SECRET</c>; the passwords inside the value of a
 /// <c>*_URI</c> variable are too: the user-info password of any URI (<c>scheme://user:password@host</c>), the
 /// <c>password</c> and <c>sslpassword</c> of a <c>postgres://</c> URI's query, and the <c>Password</c> and
-/// <c>SSL Password</c> of a key=value connection string. Each secret is removed in every form it can take in
+/// <c>SSL Password</c> of a key=value connection string in <c>POSTGRES_URI</c> or <c>REDSHIFT_URI</c>. Each secret is removed in every form it can take in
 /// text: as it is, percent-encoded with upper- or lower-case hex (with <c>%20</c> or <c>+</c> for a space),
 /// JSON-escaped (<c>\u0026</c>, upper- or lower-case hex, or only the escapes JSON requires) and XML-escaped.
 /// A form shorter than four characters is only masked where it stands alone, not inside a word or number
@@ -116,7 +116,7 @@ public sealed partial class SecretRedactor
             }
             else if (name.EndsWith("_URI", StringComparison.OrdinalIgnoreCase))
             {
-                values.AddRange(ConnectionSecrets(value));
+                values.AddRange(ConnectionSecrets(value, keyValueToo: IsWarehouseUriVariable(name)));
             }
         }
 
@@ -190,8 +190,16 @@ public sealed partial class SecretRedactor
         }
     }
 
+    /// <summary>
+    /// Whether a variable is one the warehouse factory reads as a URI or key=value connection string
+    /// (<c>POSTGRES_URI</c>, <c>REDSHIFT_URI</c>). Other <c>*_URI</c> variables are read as URIs only.
+    /// </summary>
+    private static bool IsWarehouseUriVariable(string name) =>
+        string.Equals(name, PlatformVariables.PostgresUri, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(name, PlatformVariables.RedshiftUri, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The passwords a URI or connection string holds, as written and decoded.</summary>
-    private static IEnumerable<string> ConnectionSecrets(string value)
+    private static IEnumerable<string> ConnectionSecrets(string value, bool keyValueToo)
     {
         if (UriPassword(value) is { } password)
         {
@@ -204,7 +212,7 @@ public sealed partial class SecretRedactor
         {
             settings = PostgresUri.TryParse(value.Trim(), out var parsed) ? parsed : null;
         }
-        else if (value.Contains('=', StringComparison.Ordinal))
+        else if (keyValueToo && value.Contains('=', StringComparison.Ordinal))
         {
             try
             {
