@@ -82,6 +82,27 @@ public static class DataMovementExtensions
         return TableLoader.LoadAsync(dataSource, table, TypedRows.FromObjects(TypedRows.ToAsync(rows, cancellationToken)), mode, definition, TableLoadOptions.Default, cancellationToken);
     }
 
+    /// <summary>Loads objects into a table, with options (the command timeout); see <see cref="LoadAsync{T}(NpgsqlDataSource, TableName, IEnumerable{T}, WriteMode, TableDefinition?, CancellationToken)"/>.</summary>
+    /// <typeparam name="T">The row type.</typeparam>
+    /// <param name="dataSource">The database.</param>
+    /// <param name="table">The table.</param>
+    /// <param name="rows">The rows, enumerated once, as the copy goes.</param>
+    /// <param name="mode">What to do with the rows already in the table.</param>
+    /// <param name="definition">The table's declared shape, used to create it when missing (required for <see cref="WriteMode.Drop"/>).</param>
+    /// <param name="options">How the load runs, or <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the load; the table is left as it was.</param>
+    /// <returns>What the load did.</returns>
+    /// <exception cref="TableContractException">The properties do not match the table's columns or types.</exception>
+    /// <exception cref="LoadException">PostgreSQL rejected a row or the merge, or a statement timed out; the message names the row.</exception>
+    public static Task<LoadResult> LoadAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>(
+        this NpgsqlDataSource dataSource, TableName table, IEnumerable<T> rows, WriteMode mode, TableDefinition? definition, TableLoadOptions? options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return TableLoader.LoadAsync(
+            dataSource, table, TypedRows.FromObjects(TypedRows.ToAsync(rows, cancellationToken)), mode, definition, options ?? TableLoadOptions.Default, cancellationToken);
+    }
+
     /// <summary>Loads objects from an asynchronous sequence into a table; see <see cref="LoadAsync{T}(NpgsqlDataSource, TableName, IEnumerable{T}, WriteMode, TableDefinition?, CancellationToken)"/>.</summary>
     /// <typeparam name="T">The row type.</typeparam>
     /// <param name="dataSource">The database.</param>
@@ -135,6 +156,25 @@ public static class DataMovementExtensions
     {
         ArgumentNullException.ThrowIfNull(reader);
         return TableLoader.LoadAsync(dataSource, table, TypedRows.FromReader(reader), mode, definition, TableLoadOptions.Default, cancellationToken);
+    }
+
+    /// <summary>Loads the rows of a data reader into a table, with options (the command timeout).</summary>
+    /// <param name="dataSource">The database.</param>
+    /// <param name="table">The table.</param>
+    /// <param name="reader">The reader, read to its end.</param>
+    /// <param name="mode">What to do with the rows already in the table.</param>
+    /// <param name="definition">The table's declared shape, used to create it when missing (required for <see cref="WriteMode.Drop"/>).</param>
+    /// <param name="options">How the load runs, or <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the load; the table is left as it was.</param>
+    /// <returns>What the load did.</returns>
+    /// <exception cref="TableContractException">The reader's fields do not match the table's columns or types.</exception>
+    /// <exception cref="LoadException">PostgreSQL rejected a row or the merge, or a statement timed out; the message names the row.</exception>
+    public static Task<LoadResult> LoadAsync(
+        this NpgsqlDataSource dataSource, TableName table, DbDataReader reader, WriteMode mode, TableDefinition? definition, TableLoadOptions? options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return TableLoader.LoadAsync(dataSource, table, TypedRows.FromReader(reader), mode, definition, options ?? TableLoadOptions.Default, cancellationToken);
     }
 
     /// <summary>Writes a query's result as CSV to a stream, through <c>COPY (query) TO STDOUT</c>, as the server sends it.</summary>

@@ -23,17 +23,3 @@ internal interface ILoadSource : IAsyncDisposable
     /// <returns>The rows sent, and the rows the server says it took when the COPY API reports it.</returns>
     Task<CopyCount> CopyAsync(NpgsqlConnection connection, string target, IReadOnlyList<TableColumn> columns, int timeoutMilliseconds, CancellationToken cancellationToken);
 }
-
-/// <summary>The rows a COPY sent, and the rows the server reported taking (<c>COPY n</c>) when known.</summary>
-internal readonly record struct CopyCount(long Sent, long? Taken);
-
-/// <summary>A CSV record is just <c>\.</c>, which <c>COPY … FROM STDIN</c> reads as the end of the data.</summary>
-internal sealed class EndOfDataMarkerException(long record)
-    : Exception("The line is just \\. which PostgreSQL's COPY reads as the end of the data; quote it (\"\\.\") to load it as a value.")
-{
-    /// <summary>The record's number among the records sent (first = 1).</summary>
-    public long Record { get; } = record;
-}
-
-/// <summary>The CSV's bytes are malformed where only this library reads them (the header, the gzip framing).</summary>
-internal sealed class CsvDataException(string message, Exception? innerException = null) : Exception(message, innerException);

@@ -8,7 +8,7 @@ namespace Aqueduct.Civis;
 /// the table, copies the rows (straight into the table when nothing needs merging, into a temporary table
 /// otherwise) and merges. Any failure rolls everything back.
 /// </summary>
-internal static class TableLoader
+internal static partial class TableLoader
 {
     private static readonly Version MinimumVersion = new(9, 5);
 
@@ -247,14 +247,19 @@ internal static class TableLoader
     }
 
     /// <summary>The rows this transaction inserted into the table and its partitions or children, as the server counts them.</summary>
-    private static async Task<long> InsertedInTransactionAsync(NpgsqlConnection connection, LoadRun run, CancellationToken cancellationToken)
+    private static async Task<long> InsertedInTransactionAsync(NpgsqlConnection connection, LoadRun run, CancellationToken cancellationToken) =>
+        await InsertedInTransactionAsync(connection, run, null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The rows this transaction inserted into a relation (the table when <paramref name="stage"/> is null) and its partitions.</summary>
+    private static async Task<long> InsertedInTransactionAsync(NpgsqlConnection connection, LoadRun run, string? stage, CancellationToken cancellationToken)
     {
+        var relation = stage is null ? run.Table.ToString() : TableName.QuoteIdentifier(stage);
         const string Sql = """
             WITH RECURSIVE tree(oid) AS (SELECT to_regclass($1)::oid UNION ALL SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.oid)
             SELECT CASE WHEN current_setting('track_counts')::bool THEN (SELECT coalesce(sum(pg_stat_get_xact_tuples_inserted(oid)), 0)::bigint FROM tree) END
             """;
         using var command = new NpgsqlCommand(Sql, connection) { CommandTimeout = run.Timeouts.Seconds };
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Table.ToString() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = relation });
         if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long counted)
         {
             return counted;
@@ -262,7 +267,7 @@ internal static class TableLoader
 
         // Without track_counts the server keeps no counters: count the rows this transaction wrote (a scan).
         return await run.ScalarAsync<long>(
-            connection, $"SELECT count(*) FROM {run.Table} WHERE xmin::text = (txid_current() % 4294967296)::text", cancellationToken).ConfigureAwait(false);
+            connection, $"SELECT count(*) FROM {relation} WHERE xmin::text = (txid_current() % 4294967296)::text", cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<(long Read, long Inserted, long Updated)> MergeAsync(
@@ -283,8 +288,35 @@ internal static class TableLoader
         run.Step = "copying the rows";
         var copied = await run.Source.CopyAsync(connection, stage, columns, run.Timeouts.Milliseconds, cancellationToken).ConfigureAwait(false);
         run.Step = "counting the rows";
-        var read = copied.Taken ?? await run.ScalarAsync<long>(connection, $"SELECT count(*) FROM {stage}", cancellationToken).ConfigureAwait(false);
+        var read = copied.Taken ?? await InsertedInTransactionAsync(connection, run, run.StageName, cancellationToken).ConfigureAwait(false);
         run.CheckCount(copied.Sent, read);
+
+        // A key the source repeats has no single row to keep: fail rather than keep an arbitrary one. Upsert:
+        // a unique index on the stage (one sort) finds any repeat. InsertIgnore: only a repeated new key counts,
+        // and the insert below finds it for free, as a violation of the table's primary key.
+        string? primaryKey = null;
+        if (run.Mode == WriteMode.Upsert)
+        {
+            run.Step = "checking for repeated keys";
+            try
+            {
+                await run.ExecuteAsync(connection, $"CREATE UNIQUE INDEX ON {stage} ({CopySql.Columns(key)})", cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw RepeatedKey(run, key, e);
+            }
+        }
+        else
+        {
+            using var constraint = new NpgsqlCommand("SELECT conname::text FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'p'", connection)
+            {
+                CommandTimeout = run.Timeouts.Seconds,
+            };
+            constraint.Parameters.Add(new NpgsqlParameter<string> { TypedValue = table.ToString() });
+            primaryKey = await constraint.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        }
+
         await run.ExecuteAsync(connection, $"ANALYZE {stage}", cancellationToken).ConfigureAwait(false);
 
         // Other writers wait until the commit, so the merge sees every existing key; readers are not blocked.
@@ -294,32 +326,23 @@ internal static class TableLoader
         string KeyMatch(string left, string right) =>
             string.Join(" AND ", key.Select(k => $"{left}.{TableName.QuoteIdentifier(k)} = {right}.{TableName.QuoteIdentifier(k)}"));
 
-        // A key the source repeats has no single row to keep: fail rather than keep an arbitrary one. For
-        // InsertIgnore only a new key counts (an existing key skips every copy of it).
-        run.Step = "checking for repeated keys";
-        var newOnly = run.Mode == WriteMode.InsertIgnore ? $" WHERE NOT EXISTS (SELECT FROM {table} AS t WHERE {KeyMatch("t", "s")})" : string.Empty;
-        var repeated = await run.ScalarAsync<string?>(
-            connection,
-            $"SELECT ROW({CopySql.Columns(key, "s")})::text FROM {stage} AS s{newOnly} GROUP BY {CopySql.Columns(key, "s")} HAVING count(*) > 1 LIMIT 1",
-            cancellationToken).ConfigureAwait(false);
-        if (repeated is not null)
-        {
-            throw run.Fail(
-                $"key ({string.Join(", ", key)}) = {repeated} appears more than once in the source; WriteMode.{run.Mode} takes each {(run.Mode == WriteMode.InsertIgnore ? "new " : string.Empty)}key once.",
-                line: null,
-                inner: null);
-        }
-
         run.Step = "merging";
         if (run.Mode == WriteMode.InsertIgnore)
         {
-            // Only the new keys are inserted, each once (checked above).
-            var inserted = await run.ExecuteAsync(
-                connection,
-                $"INSERT INTO {table} ({CopySql.Columns(names)}) SELECT {CopySql.Columns(names, "s")} FROM {stage} AS s " +
-                $"WHERE NOT EXISTS (SELECT FROM {table} AS t WHERE {KeyMatch("t", "s")})",
-                cancellationToken).ConfigureAwait(false);
-            return (read, inserted, 0);
+            // Only the new keys are inserted; a new key the source repeats violates the primary key.
+            try
+            {
+                var inserted = await run.ExecuteAsync(
+                    connection,
+                    $"INSERT INTO {table} ({CopySql.Columns(names)}) SELECT {CopySql.Columns(names, "s")} FROM {stage} AS s " +
+                    $"WHERE NOT EXISTS (SELECT FROM {table} AS t WHERE {KeyMatch("t", "s")})",
+                    cancellationToken).ConfigureAwait(false);
+                return (read, inserted, 0);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && primaryKey is not null && e.ConstraintName == primaryKey)
+            {
+                throw RepeatedKey(run, key, e);
+            }
         }
 
         // Upsert: one join of the stage with the table finds the new rows and the changed ones; rows that are
@@ -349,6 +372,20 @@ internal static class TableLoader
             return (read, reader.GetInt64(1), updatedRows);
         }
     }
+
+    private static LoadException RepeatedKey(LoadRun run, IReadOnlyList<string> key, PostgresException e)
+    {
+        // The server's detail names the value: "Key (trip_id)=(9) already exists." or "… is duplicated."
+        var value = e.Detail is { } detail && KeyDetail().Match(detail) is { Success: true } match ? $" = ({match.Groups[1].Value})" : string.Empty;
+        var which = run.Mode == WriteMode.InsertIgnore ? "a new key" : "each key";
+        return run.Fail(
+            $"key ({string.Join(", ", key)}){value} appears more than once in the source; WriteMode.{run.Mode} takes {which} once.",
+            line: null,
+            inner: e);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\)=\((.*)\) (?:already exists|is duplicated)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex KeyDetail();
 
     private static string Comparable(string alias, TableColumn column) =>
         column.TypeName is "json" or "xml" or "point" or "line" or "polygon" or "box" or "circle" or "path"

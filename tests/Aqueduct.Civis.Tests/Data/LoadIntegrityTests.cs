@@ -266,6 +266,46 @@ public sealed class LoadIntegrityTests(PostgresDatabaseFixture db) : IClassFixtu
         await AssertUnchangedAsync(table, before);
     }
 
+    [Fact]
+    public async Task LoadCsvAsync_AppendIntoPartitionedTable_CountsTheRowsThePartitionsTook()
+    {
+        var table = TableName.Parse("partitioned_trips");
+        await ExecuteAsync(db.DataSource, $"CREATE TABLE {table} (trip_id integer PRIMARY KEY, bike_type text) PARTITION BY RANGE (trip_id);" +
+                                          $"CREATE TABLE partitioned_trips_low PARTITION OF {table} FOR VALUES FROM (0) TO (100);" +
+                                          $"CREATE TABLE partitioned_trips_high PARTITION OF {table} FOR VALUES FROM (100) TO (1000);" +
+                                          $"INSERT INTO {table} VALUES (1, 'old')");
+        var result = await db.DataSource.LoadCsvAsync(table, From("trip_id,bike_type\n5,a\n150,b\n151,c\n"), WriteMode.Append, cancellationToken: Ct);
+        Assert.Equal((3L, 3L), (result.RowsRead, result.RowsInserted));
+    }
+
+    [Fact]
+    public async Task LoadCsvAsync_AppendWithTrackCountsOff_StillCountsOnTheServer()
+    {
+        var (table, _) = await SeedAsync("append_no_track_counts");
+        var settings = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Options = "-c track_counts=off" };
+        await using var untracked = NpgsqlDataSource.Create(settings.ConnectionString);
+        var result = await untracked.LoadCsvAsync(table, From("trip_id,bike_type\n5,a\n6,b\n"), WriteMode.Append, cancellationToken: Ct);
+        Assert.Equal((2L, 2L), (result.RowsRead, result.RowsInserted));
+    }
+
+    [Fact]
+    public async Task LoadCsvAsync_NegativeCommandTimeout_ThrowsNamingTheOptions()
+    {
+        var (table, _) = await SeedAsync("negative_timeout");
+        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => db.DataSource.LoadCsvAsync(
+            table, From("trip_id\n5\n"), WriteMode.Append, null, new TableLoadOptions { CommandTimeout = TimeSpan.FromSeconds(-1) }, Ct));
+        Assert.Equal("options", e.ParamName);
+    }
+
+    [Fact]
+    public async Task LoadCsvAsync_ZeroCommandTimeout_TurnsTheBoundOff()
+    {
+        var (table, _) = await SeedAsync("zero_timeout");
+        var result = await db.DataSource.LoadCsvAsync(
+            table, From("trip_id\n5\n"), WriteMode.Upsert, null, new TableLoadOptions { CommandTimeout = TimeSpan.Zero }, Ct);
+        Assert.Equal(1L, result.RowsInserted);
+    }
+
     private sealed record Trip(int TripId, string BikeType, double Distance);
 
     /// <summary>A stream of one byte repeated without end, counting what was read.</summary>
