@@ -58,6 +58,18 @@ public sealed class LoadIntegrityTests(PostgresDatabaseFixture db) : IClassFixtu
     }
 
     [Fact]
+    public async Task LoadCsvAsync_EndOfDataMarkerAfterAQuotedLineBreak_NamesTheLineAPersonSees()
+    {
+        var (table, before) = await SeedAsync("marker_after_break");
+        var e = await Assert.ThrowsAsync<LoadException>(() =>
+            db.DataSource.LoadCsvAsync(table, From("trip_id,bike_type\n7,\"two\nlines\"\n\\.\n8,standard\n"), WriteMode.Append, cancellationToken: Ct));
+
+        Assert.Equal(4, e.Line);
+        Assert.Contains("line 4", e.Message, StringComparison.Ordinal);
+        await AssertUnchangedAsync(table, before);
+    }
+
+    [Fact]
     public async Task LoadCsvAsync_QuotedBackslashDot_LoadsAsData()
     {
         var table = TableName.Parse("marker_quoted");
