@@ -69,7 +69,7 @@ public static class CivisJob
                 HostLog.InvalidLogLevel(logger);
             }
 
-            environment.Require(options.RequiredVariables);
+            environment.Require(ManifestHost.RequiredVariables(environment, options.RequiredVariables)); // with the shipped civis-job.yaml's required parameters
 
             foreach (var handler in options.StartingHandlers)
             {
