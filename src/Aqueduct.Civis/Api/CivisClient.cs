@@ -159,7 +159,7 @@ public class CivisClient
     }
 
     /// <summary>Returns the client's address; never its key.</summary>
-    public override string ToString() => $"CivisClient({_pipeline?.Options.BaseAddress})";
+    public override string ToString() => $"CivisClient({Internal.SafeUrl.Show(_pipeline?.Options.BaseAddress)})";
 
     private static HttpClient CreateHttpClient()
         => new(new SocketsHttpHandler

@@ -18,4 +18,11 @@ public sealed class CsvExportOptions
     /// <summary>Whether to gzip the output.</summary>
     /// <value>The default value is <see cref="CsvCompression.Auto"/>: gzip when the file name ends in <c>.gz</c>, plain for a stream.</value>
     public CsvCompression Compression { get; init; } = CsvCompression.Auto;
+
+    /// <summary>
+    /// How long the export may wait for the server at any one point (the query's start, each block of rows)
+    /// before it fails naming the step; <see cref="TimeSpan.Zero"/> turns the bound off.
+    /// </summary>
+    /// <value>The default value is <see cref="TableLoadOptions.DefaultCommandTimeout"/> (30 minutes).</value>
+    public TimeSpan CommandTimeout { get; init; } = TableLoadOptions.DefaultCommandTimeout;
 }

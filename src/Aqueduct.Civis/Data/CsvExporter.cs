@@ -11,10 +11,42 @@ internal static class CsvExporter
     private const int MaxRowGuess = 16 * 1024;
 
     /// <summary>Runs the COPY and returns the number of CSV records written (a header included).</summary>
-    public static async Task<long> ExportAsync(NpgsqlDataSource dataSource, string copySql, Stream destination, bool gzip, CancellationToken cancellationToken)
+    public static async Task<long> ExportAsync(
+        NpgsqlDataSource dataSource, string copySql, Stream destination, bool gzip, CommandTimeouts timeouts, CancellationToken cancellationToken)
     {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var step = "opening a connection";
+        try
+        {
+            var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                // A read-only transaction only to scope the server-side bound to this export (SET LOCAL).
+                step = "starting the export";
+                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    using (var bound = new NpgsqlCommand($"SET LOCAL statement_timeout = {timeouts.Milliseconds}", connection) { CommandTimeout = timeouts.Seconds })
+                    {
+                        await bound.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    var records = await CopyOutAsync(connection, copySql, destination, gzip, timeouts, s => step = s, cancellationToken).ConfigureAwait(false);
+                    step = "finishing the export";
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return records;
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException && CommandTimeouts.IsTimeout(e))
+        {
+            throw new TimeoutException(
+                $"The CSV export timed out after {timeouts.Value} (the command timeout, CsvExportOptions.CommandTimeout) while {step}.", e);
+        }
+    }
+
+    private static async Task<long> CopyOutAsync(
+        NpgsqlConnection connection, string copySql, Stream destination, bool gzip, CommandTimeouts timeouts, Action<string> step, CancellationToken cancellationToken)
+    {
         {
             var output = gzip ? new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true) : destination;
             var scanner = default(CsvScanner);
@@ -22,6 +54,12 @@ internal static class CsvExporter
             try
             {
                 var reader = await connection.BeginTextExportAsync(copySql, cancellationToken).ConfigureAwait(false);
+                step("reading the rows");
+                if (reader is NpgsqlCopyTextReader copyReader)
+                {
+                    copyReader.Timeout = timeouts.Milliseconds;
+                }
+
                 try
                 {
                     // NpgsqlCopyTextReader is a StreamReader over the raw COPY stream: reading its bytes directly

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using Npgsql;
 
@@ -6,10 +5,14 @@ namespace Aqueduct.Civis;
 
 /// <summary>
 /// Loads a CSV by handing its bytes, unparsed, to PostgreSQL's CSV parser (<c>COPY … FROM STDIN (FORMAT csv)</c>).
-/// Only the header is parsed here; the rest is scanned for record ends to count rows.
+/// Only the header is parsed here; the rest is scanned for record ends (as PostgreSQL finds them) to count rows
+/// and to catch a <c>\.</c> line, which COPY would take for the end of the data.
 /// </summary>
 internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
 {
+    /// <summary>The longest header read: a header that does not end by then is not a header.</summary>
+    internal const int MaxHeaderBytes = 1 << 20;
+
     private const int BufferSize = 256 * 1024;
     private static readonly byte[] GzipSignature = [0x1f, 0x8b];
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
@@ -18,6 +21,13 @@ internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
     private byte[] _buffer = [];
     private int _start;
     private int _end;
+    private int _headerLines;
+    private CsvScanner _scanner;
+
+    public string Description => csv.ToString();
+
+    // COPY numbers records, not lines: map back through the line breaks inside quoted fields.
+    public long LineOf(long copyLine) => (_scanner.LineOf(copyLine) ?? copyLine) + _headerLines;
 
     public async ValueTask<IReadOnlyList<SourceColumn>> GetColumnsAsync(TableShape table, TableDefinition? definition, CancellationToken cancellationToken)
     {
@@ -39,31 +49,62 @@ internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
                 : [.. table.Columns.Select(c => new SourceColumn(c.Name, null))];
         }
 
-        int end;
-        while ((end = CsvScanner.FindRecordEnd(_buffer.AsSpan(_start, _end - _start))) < 0)
+        int end, lineEnd;
+        var final = false;
+        bool inQuotes;
+        while ((end = CsvScanner.FindRecordEnd(_buffer.AsSpan(_start, _end - _start), final, out lineEnd, out inQuotes)) < 0)
         {
-            if (!await FillAsync(cancellationToken).ConfigureAwait(false))
+            if (_end - _start > MaxHeaderBytes)
             {
+                throw new CsvDataException(
+                    $"The header line is longer than {MaxHeaderBytes >> 20} MiB" +
+                    (inQuotes ? ": it has an unclosed double quote." : ": no line end was found (set HasHeader = false for a CSV without a header)."));
+            }
+
+            if (final)
+            {
+                if (inQuotes)
+                {
+                    throw new CsvDataException("The header line has an unclosed double quote.");
+                }
+
                 end = _end - _start;
+                lineEnd = 0;
                 break;
             }
+
+            final = !await FillAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var header = Encoding.UTF8.GetString(_buffer, _start, end).TrimEnd('\r');
-        _start = Math.Min(_start + end + 1, _end);
+        if (end > MaxHeaderBytes)
+        {
+            throw new CsvDataException($"The header line is longer than {MaxHeaderBytes >> 20} MiB.");
+        }
+
+        var bytes = _buffer.AsSpan(_start, end);
+        var breaks = bytes.Count((byte)'\n');
+        _headerLines = 1 + (breaks > 0 ? breaks : bytes.Count((byte)'\r'));
+        var header = Encoding.UTF8.GetString(bytes);
+        _start += end + lineEnd;
         if (header.Length == 0)
         {
-            throw new InvalidDataException($"The {csv} has no header line (set HasHeader = false for a CSV without one).");
+            throw new CsvDataException("The CSV has no header line (set HasHeader = false for a CSV without one).");
         }
 
         return [.. CsvScanner.SplitRecord(header, csv.Delimiter).Select(name => new SourceColumn(name, null))];
     }
 
-    public async Task<long> CopyAsync(NpgsqlConnection connection, string target, IReadOnlyList<TableColumn> columns, CancellationToken cancellationToken)
+    public async Task<CopyCount> CopyAsync(
+        NpgsqlConnection connection, string target, IReadOnlyList<TableColumn> columns, int timeoutMilliseconds, CancellationToken cancellationToken)
     {
         var sql = $"COPY {target} ({CopySql.Columns(columns.Select(c => c.Name))}) FROM STDIN {CopySql.CsvOptions(csv.Delimiter, csv.NullMarker, header: false)}";
         var writer = await connection.BeginTextImportAsync(sql, cancellationToken).ConfigureAwait(false);
-        var scanner = default(CsvScanner);
+        if (writer is NpgsqlCopyTextWriter copyWriter)
+        {
+            copyWriter.Timeout = timeoutMilliseconds;
+        }
+
+        _scanner = default;
         try
         {
             // NpgsqlCopyTextWriter is a StreamWriter over the raw COPY stream: writing the bytes to it
@@ -76,7 +117,13 @@ internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
                 var chunk = _buffer.AsMemory(_start, _end - _start);
                 if (!chunk.IsEmpty)
                 {
-                    scanner.Scan(chunk.Span);
+                    _scanner.Scan(chunk.Span);
+                    if (_scanner.FirstEndOfDataMarker != 0)
+                    {
+                        // COPY would stop there and report fewer rows: fail now, before sending more.
+                        throw new EndOfDataMarkerException(_scanner.FirstEndOfDataMarker);
+                    }
+
                     if (sink is not null)
                     {
                         await sink.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
@@ -104,7 +151,8 @@ internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
             throw;
         }
 
-        return scanner.Records;
+        // Npgsql's text import does not hand out the server's "COPY n": the loader counts what the server took.
+        return new CopyCount(_scanner.Records, null);
     }
 
     public async ValueTask DisposeAsync()
@@ -149,7 +197,7 @@ internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
                 gzip = start.Span.SequenceEqual(GzipSignature);
             }
 
-            return gzip ? new GZipStream(raw, CompressionMode.Decompress) : raw;
+            return gzip ? new GzipCheckedStream(raw) : raw;
         }
         catch
         {
@@ -168,11 +216,29 @@ internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
 
         if (_end == _buffer.Length)
         {
-            // Only a header longer than the buffer gets here.
-            Array.Resize(ref _buffer, _buffer.Length * 2);
+            if (_start > 0)
+            {
+                _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+                _end -= _start;
+                _start = 0;
+            }
+            else
+            {
+                // Only a header longer than the buffer gets here, and only up to MaxHeaderBytes.
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
         }
 
-        var n = await _stream!.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        int n;
+        try
+        {
+            n = await _stream!.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e) when (_stream is GzipCheckedStream)
+        {
+            throw new CsvDataException(e.Message, e);
+        }
+
         _end += n;
         return n > 0;
     }

@@ -33,13 +33,32 @@ public static class DataMovementExtensions
     /// <param name="cancellationToken">Cancels the load; the table is left as it was.</param>
     /// <returns>What the load did.</returns>
     /// <exception cref="TableContractException">The CSV's columns do not match the table's.</exception>
-    /// <exception cref="PostgresException">PostgreSQL rejected a row (the message says which line) or the merge.</exception>
+    /// <exception cref="LoadException">The CSV is malformed, PostgreSQL rejected a row or the merge, or a statement timed out; the message names the file, the table and the line (header = line 1).</exception>
     public static Task<LoadResult> LoadCsvAsync(
         this NpgsqlDataSource dataSource, TableName table, CsvSource source, WriteMode mode, TableDefinition? definition = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return TableLoader.LoadAsync(dataSource, table, new CsvLoadSource(source), mode, definition, cancellationToken);
+        return TableLoader.LoadAsync(dataSource, table, new CsvLoadSource(source), mode, definition, TableLoadOptions.Default, cancellationToken);
+    }
+
+    /// <summary>Loads a CSV file or stream into a table, with options (the command timeout).</summary>
+    /// <param name="dataSource">The database.</param>
+    /// <param name="table">The table.</param>
+    /// <param name="source">The CSV.</param>
+    /// <param name="mode">What to do with the rows already in the table.</param>
+    /// <param name="definition">The table's declared shape, used to create it when missing (required for <see cref="WriteMode.Drop"/>).</param>
+    /// <param name="options">How the load runs, or <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the load; the table is left as it was.</param>
+    /// <returns>What the load did.</returns>
+    /// <exception cref="TableContractException">The CSV's columns do not match the table's.</exception>
+    /// <exception cref="LoadException">The CSV is malformed or PostgreSQL rejected a row, the merge or a statement timed out; the message names the file, the table and the line.</exception>
+    public static Task<LoadResult> LoadCsvAsync(
+        this NpgsqlDataSource dataSource, TableName table, CsvSource source, WriteMode mode, TableDefinition? definition, TableLoadOptions? options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return TableLoader.LoadAsync(dataSource, table, new CsvLoadSource(source), mode, definition, options ?? TableLoadOptions.Default, cancellationToken);
     }
 
     /// <summary>
@@ -60,7 +79,28 @@ public static class DataMovementExtensions
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        return TableLoader.LoadAsync(dataSource, table, TypedRows.FromObjects(TypedRows.ToAsync(rows, cancellationToken)), mode, definition, cancellationToken);
+        return TableLoader.LoadAsync(dataSource, table, TypedRows.FromObjects(TypedRows.ToAsync(rows, cancellationToken)), mode, definition, TableLoadOptions.Default, cancellationToken);
+    }
+
+    /// <summary>Loads objects into a table, with options (the command timeout); see <see cref="LoadAsync{T}(NpgsqlDataSource, TableName, IEnumerable{T}, WriteMode, TableDefinition?, CancellationToken)"/>.</summary>
+    /// <typeparam name="T">The row type.</typeparam>
+    /// <param name="dataSource">The database.</param>
+    /// <param name="table">The table.</param>
+    /// <param name="rows">The rows, enumerated once, as the copy goes.</param>
+    /// <param name="mode">What to do with the rows already in the table.</param>
+    /// <param name="definition">The table's declared shape, used to create it when missing (required for <see cref="WriteMode.Drop"/>).</param>
+    /// <param name="options">How the load runs, or <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the load; the table is left as it was.</param>
+    /// <returns>What the load did.</returns>
+    /// <exception cref="TableContractException">The properties do not match the table's columns or types.</exception>
+    /// <exception cref="LoadException">PostgreSQL rejected a row or the merge, or a statement timed out; the message names the row.</exception>
+    public static Task<LoadResult> LoadAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>(
+        this NpgsqlDataSource dataSource, TableName table, IEnumerable<T> rows, WriteMode mode, TableDefinition? definition, TableLoadOptions? options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return TableLoader.LoadAsync(
+            dataSource, table, TypedRows.FromObjects(TypedRows.ToAsync(rows, cancellationToken)), mode, definition, options ?? TableLoadOptions.Default, cancellationToken);
     }
 
     /// <summary>Loads objects from an asynchronous sequence into a table; see <see cref="LoadAsync{T}(NpgsqlDataSource, TableName, IEnumerable{T}, WriteMode, TableDefinition?, CancellationToken)"/>.</summary>
@@ -78,7 +118,27 @@ public static class DataMovementExtensions
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        return TableLoader.LoadAsync(dataSource, table, TypedRows.FromObjects(rows), mode, definition, cancellationToken);
+        return TableLoader.LoadAsync(dataSource, table, TypedRows.FromObjects(rows), mode, definition, TableLoadOptions.Default, cancellationToken);
+    }
+
+    /// <summary>Loads objects from an asynchronous sequence into a table, with options (the command timeout).</summary>
+    /// <typeparam name="T">The row type.</typeparam>
+    /// <param name="dataSource">The database.</param>
+    /// <param name="table">The table.</param>
+    /// <param name="rows">The rows, enumerated once, as the copy goes.</param>
+    /// <param name="mode">What to do with the rows already in the table.</param>
+    /// <param name="definition">The table's declared shape, used to create it when missing (required for <see cref="WriteMode.Drop"/>).</param>
+    /// <param name="options">How the load runs, or <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the load; the table is left as it was.</param>
+    /// <returns>What the load did.</returns>
+    /// <exception cref="TableContractException">The properties do not match the table's columns or types.</exception>
+    /// <exception cref="LoadException">PostgreSQL rejected a row or the merge, or a statement timed out; the message names the row.</exception>
+    public static Task<LoadResult> LoadAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>(
+        this NpgsqlDataSource dataSource, TableName table, IAsyncEnumerable<T> rows, WriteMode mode, TableDefinition? definition, TableLoadOptions? options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return TableLoader.LoadAsync(dataSource, table, TypedRows.FromObjects(rows), mode, definition, options ?? TableLoadOptions.Default, cancellationToken);
     }
 
     /// <summary>Loads the rows of a data reader (from any database) into a table, matching fields to columns by name.</summary>
@@ -95,7 +155,26 @@ public static class DataMovementExtensions
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        return TableLoader.LoadAsync(dataSource, table, TypedRows.FromReader(reader), mode, definition, cancellationToken);
+        return TableLoader.LoadAsync(dataSource, table, TypedRows.FromReader(reader), mode, definition, TableLoadOptions.Default, cancellationToken);
+    }
+
+    /// <summary>Loads the rows of a data reader into a table, with options (the command timeout).</summary>
+    /// <param name="dataSource">The database.</param>
+    /// <param name="table">The table.</param>
+    /// <param name="reader">The reader, read to its end.</param>
+    /// <param name="mode">What to do with the rows already in the table.</param>
+    /// <param name="definition">The table's declared shape, used to create it when missing (required for <see cref="WriteMode.Drop"/>).</param>
+    /// <param name="options">How the load runs, or <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the load; the table is left as it was.</param>
+    /// <returns>What the load did.</returns>
+    /// <exception cref="TableContractException">The reader's fields do not match the table's columns or types.</exception>
+    /// <exception cref="LoadException">PostgreSQL rejected a row or the merge, or a statement timed out; the message names the row.</exception>
+    public static Task<LoadResult> LoadAsync(
+        this NpgsqlDataSource dataSource, TableName table, DbDataReader reader, WriteMode mode, TableDefinition? definition, TableLoadOptions? options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return TableLoader.LoadAsync(dataSource, table, TypedRows.FromReader(reader), mode, definition, options ?? TableLoadOptions.Default, cancellationToken);
     }
 
     /// <summary>Writes a query's result as CSV to a stream, through <c>COPY (query) TO STDOUT</c>, as the server sends it.</summary>
@@ -105,6 +184,8 @@ public static class DataMovementExtensions
     /// <param name="options">The CSV format, or <see langword="null"/> for a header, commas and empty NULLs.</param>
     /// <param name="cancellationToken">Cancels the export.</param>
     /// <returns>The number of rows written (the header is not a row).</returns>
+    /// <exception cref="PostgresException">The query failed.</exception>
+    /// <exception cref="TimeoutException">A statement of the export ran past <see cref="CsvExportOptions.CommandTimeout"/>; the message names the step.</exception>
     public static async Task<long> ExportCsvAsync(
         this NpgsqlDataSource dataSource, string query, Stream destination, CsvExportOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -114,14 +195,16 @@ public static class DataMovementExtensions
         options ??= new CsvExportOptions();
         var sql = $"COPY ({query.Trim().TrimEnd(';')}) TO STDOUT {CopySql.CsvOptions(options.Delimiter, options.NullMarker, options.IncludeHeader)}";
 
-        var records = await CsvExporter.ExportAsync(dataSource, sql, destination, options.Compression == CsvCompression.Gzip, cancellationToken)
+        var timeouts = CommandTimeouts.Of(options.CommandTimeout, nameof(options));
+        var records = await CsvExporter.ExportAsync(dataSource, sql, destination, options.Compression == CsvCompression.Gzip, timeouts, cancellationToken)
             .ConfigureAwait(false);
         return Math.Max(0, records - (options.IncludeHeader ? 1 : 0));
     }
 
     /// <summary>
     /// Writes a query's result as CSV to a file, gzip-compressed when the name ends in <c>.gz</c> (see
-    /// <see cref="CsvExportOptions.Compression"/>). A failed export deletes the file.
+    /// <see cref="CsvExportOptions.Compression"/>). The CSV is written to a temporary file beside it and moved over it
+    /// when complete, so a failed export leaves an existing file as it was.
     /// </summary>
     /// <param name="dataSource">The database.</param>
     /// <param name="query">The query (a <c>SELECT</c>, <c>TABLE x</c> or <c>VALUES</c>; COPY takes no parameters).</param>
@@ -143,22 +226,35 @@ public static class DataMovementExtensions
                 Delimiter = options.Delimiter,
                 NullMarker = options.NullMarker,
                 Compression = gzip ? CsvCompression.Gzip : CsvCompression.None,
+                CommandTimeout = options.CommandTimeout,
             };
         }
 
-        var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
+        // Written beside the target and moved over it only when complete: a failed export leaves the old file.
+        var temporary = TemporaryPathBeside(path);
         try
         {
+            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
+            long rows;
             await using (file.ConfigureAwait(false))
             {
-                return await dataSource.ExportCsvAsync(query, file, options, cancellationToken).ConfigureAwait(false);
+                rows = await dataSource.ExportCsvAsync(query, file, options, cancellationToken).ConfigureAwait(false);
             }
+
+            File.Move(temporary, path, overwrite: true);
+            return rows;
         }
         catch
         {
-            // No half-written file is left to be mistaken for an export.
-            File.Delete(path);
+            File.Delete(temporary);
             throw;
         }
+    }
+
+    /// <summary>A new file name in the same directory as <paramref name="path"/> (so the final move is a rename).</summary>
+    internal static string TemporaryPathBeside(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
     }
 }

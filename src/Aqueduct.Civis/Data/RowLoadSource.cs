@@ -43,7 +43,12 @@ internal sealed class RowLoadSource(IReadOnlyList<RowField> fields, IAsyncEnumer
         return ValueTask.FromResult(columns);
     }
 
-    public async Task<long> CopyAsync(NpgsqlConnection connection, string target, IReadOnlyList<TableColumn> columns, CancellationToken cancellationToken)
+    public string Description => "typed rows";
+
+    public long LineOf(long copyLine) => copyLine;
+
+    public async Task<CopyCount> CopyAsync(
+        NpgsqlConnection connection, string target, IReadOnlyList<TableColumn> columns, int timeoutMilliseconds, CancellationToken cancellationToken)
     {
         var convert = columns.Select((c, i) => Converter(fields[i].ClrType, c)).ToArray();
         var sql = $"COPY {target} ({CopySql.Columns(columns.Select(c => c.Name))}) FROM STDIN (FORMAT binary)";
@@ -51,6 +56,7 @@ internal sealed class RowLoadSource(IReadOnlyList<RowField> fields, IAsyncEnumer
         var importer = await connection.BeginBinaryImportAsync(sql, cancellationToken).ConfigureAwait(false);
         await using (importer.ConfigureAwait(false))
         {
+            importer.Timeout = TimeSpan.FromMilliseconds(timeoutMilliseconds);
             await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
@@ -70,11 +76,10 @@ internal sealed class RowLoadSource(IReadOnlyList<RowField> fields, IAsyncEnumer
                 count++;
             }
 
-            // Without CompleteAsync, disposing the importer cancels the COPY.
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            // Without CompleteAsync, disposing the importer cancels the COPY. It returns the server's "COPY n".
+            var taken = await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            return new CopyCount(count, (long)taken);
         }
-
-        return count;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

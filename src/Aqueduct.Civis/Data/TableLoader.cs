@@ -8,12 +8,13 @@ namespace Aqueduct.Civis;
 /// the table, copies the rows (straight into the table when nothing needs merging, into a temporary table
 /// otherwise) and merges. Any failure rolls everything back.
 /// </summary>
-internal static class TableLoader
+internal static partial class TableLoader
 {
     private static readonly Version MinimumVersion = new(9, 5);
 
     public static async Task<LoadResult> LoadAsync(
-        NpgsqlDataSource dataSource, TableName table, ILoadSource source, WriteMode mode, TableDefinition? definition, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, TableName table, ILoadSource source, WriteMode mode, TableDefinition? definition, TableLoadOptions options,
+        CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
 
@@ -22,6 +23,7 @@ internal static class TableLoader
         {
             ArgumentNullException.ThrowIfNull(dataSource);
             ArgumentNullException.ThrowIfNull(table);
+            ArgumentNullException.ThrowIfNull(options);
             if (!Enum.IsDefined(mode))
             {
                 throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown write mode.");
@@ -32,44 +34,60 @@ internal static class TableLoader
                 throw new ArgumentException($"WriteMode.Drop recreates table {table} from a TableDefinition; pass one.", nameof(definition));
             }
 
-            var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
+            var run = new LoadRun(table, source, mode, CommandTimeouts.Of(options.CommandTimeout, nameof(options)));
+            try
             {
-                if (connection.PostgreSqlVersion < MinimumVersion)
+                run.Step = "opening a connection";
+                var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
                 {
-                    // Redshift reports 8.0.2: it has neither COPY FROM STDIN nor ON CONFLICT.
-                    throw new NotSupportedException(
-                        $"The server reports PostgreSQL {connection.PostgreSqlVersion}; loads through COPY need PostgreSQL {MinimumVersion} or later. " +
-                        "Amazon Redshift is loaded through the Civis import API, not through a direct connection.");
-                }
-
-                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
-                {
-                    var shape = await PrepareTableAsync(connection, table, mode, definition, cancellationToken).ConfigureAwait(false);
-                    var sourceColumns = await source.GetColumnsAsync(shape, definition, cancellationToken).ConfigureAwait(false);
-                    var key = mode is WriteMode.Upsert or WriteMode.InsertIgnore ? shape.PrimaryKey : [];
-                    var columns = CheckContract(table, shape, sourceColumns, mode, key);
-
-                    var (read, inserted, updated) = mode switch
+                    if (connection.PostgreSqlVersion < MinimumVersion)
                     {
-                        WriteMode.Upsert or WriteMode.InsertIgnore =>
-                            await MergeAsync(connection, table, source, columns, key, mode, cancellationToken).ConfigureAwait(false),
-                        _ => await CopyIntoTableAsync(connection, table, source, columns, mode, cancellationToken).ConfigureAwait(false),
-                    };
+                        // Redshift reports 8.0.2: it has neither COPY FROM STDIN nor ON CONFLICT.
+                        throw new NotSupportedException(
+                            $"The server reports PostgreSQL {connection.PostgreSqlVersion}; loads through COPY need PostgreSQL {MinimumVersion} or later. " +
+                            "Amazon Redshift is loaded through the Civis import API, not through a direct connection.");
+                    }
 
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    return new LoadResult(read, inserted, updated, read - inserted - updated, Stopwatch.GetElapsedTime(started));
+                    run.Step = "starting the transaction";
+                    var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    await using (transaction.ConfigureAwait(false))
+                    {
+                        // The server bounds every statement too (a COPY waiting for a lock included); the client's
+                        // timeouts cover a server that stops answering altogether.
+                        await run.ExecuteAsync(connection, $"SET LOCAL statement_timeout = {run.Timeouts.Milliseconds}", cancellationToken).ConfigureAwait(false);
+                        run.Step = "reading the table's columns";
+                        var shape = await PrepareTableAsync(connection, run, definition, cancellationToken).ConfigureAwait(false);
+                        run.Step = "reading the source's columns";
+                        var sourceColumns = await source.GetColumnsAsync(shape, definition, cancellationToken).ConfigureAwait(false);
+                        var key = mode is WriteMode.Upsert or WriteMode.InsertIgnore ? shape.PrimaryKey : [];
+                        var columns = CheckContract(table, shape, sourceColumns, mode, key);
+
+                        var (read, inserted, updated) = mode switch
+                        {
+                            WriteMode.Upsert or WriteMode.InsertIgnore =>
+                                await MergeAsync(connection, run, columns, key, cancellationToken).ConfigureAwait(false),
+                            _ => await CopyIntoTableAsync(connection, run, columns, cancellationToken).ConfigureAwait(false),
+                        };
+
+                        run.Step = "committing";
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        return new LoadResult(read, inserted, updated, read - inserted - updated, Stopwatch.GetElapsedTime(started));
+                    }
                 }
+            }
+            catch (Exception e) when (run.Describe(e) is { } failure)
+            {
+                throw failure;
             }
         }
     }
 
-    private static async Task<TableShape> PrepareTableAsync(
-        NpgsqlConnection connection, TableName table, WriteMode mode, TableDefinition? definition, CancellationToken cancellationToken)
+    private static async Task<TableShape> PrepareTableAsync(NpgsqlConnection connection, LoadRun run, TableDefinition? definition, CancellationToken cancellationToken)
     {
-        var shape = await TableShape.ReadAsync(connection, table, cancellationToken).ConfigureAwait(false);
-        if (shape is not null && mode != WriteMode.Drop)
+        var table = run.Table;
+        var shape = await TableShape.ReadAsync(connection, table, cancellationToken, run.Timeouts.Seconds).ConfigureAwait(false);
+        if (shape is not null && run.Mode != WriteMode.Drop)
         {
             return shape;
         }
@@ -79,29 +97,31 @@ internal static class TableLoader
             throw new InvalidOperationException($"Table {table} does not exist; pass a TableDefinition to create it.");
         }
 
-        await CheckTypesAsync(connection, definition, cancellationToken).ConfigureAwait(false);
+        await CheckTypesAsync(connection, definition, run.Timeouts.Seconds, cancellationToken).ConfigureAwait(false);
         if (shape is not null)
         {
-            await ExecuteAsync(connection, $"DROP TABLE {table}", cancellationToken).ConfigureAwait(false);
+            run.Step = "dropping the table";
+            await run.ExecuteAsync(connection, $"DROP TABLE {table}", cancellationToken).ConfigureAwait(false);
         }
 
+        run.Step = "creating the table";
         if (table.Schema is not null)
         {
-            using var exists = new NpgsqlCommand("SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1)", connection);
+            using var exists = new NpgsqlCommand("SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1)", connection) { CommandTimeout = run.Timeouts.Seconds };
             exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = table.Schema });
             if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
             {
-                await ExecuteAsync(connection, $"CREATE SCHEMA IF NOT EXISTS {TableName.QuoteIdentifier(table.Schema)}", cancellationToken).ConfigureAwait(false);
+                await run.ExecuteAsync(connection, $"CREATE SCHEMA IF NOT EXISTS {TableName.QuoteIdentifier(table.Schema)}", cancellationToken).ConfigureAwait(false);
             }
         }
 
-        await ExecuteAsync(connection, definition.ToCreateTableSql(table), cancellationToken).ConfigureAwait(false);
-        return (await TableShape.ReadAsync(connection, table, cancellationToken).ConfigureAwait(false))!;
+        await run.ExecuteAsync(connection, definition.ToCreateTableSql(table), cancellationToken).ConfigureAwait(false);
+        return (await TableShape.ReadAsync(connection, table, cancellationToken, run.Timeouts.Seconds).ConfigureAwait(false))!;
     }
 
-    private static async Task CheckTypesAsync(NpgsqlConnection connection, TableDefinition definition, CancellationToken cancellationToken)
+    private static async Task CheckTypesAsync(NpgsqlConnection connection, TableDefinition definition, int timeoutSeconds, CancellationToken cancellationToken)
     {
-        using var command = new NpgsqlCommand("SELECT t FROM unnest($1::text[]) t WHERE to_regtype(t) IS NULL", connection);
+        using var command = new NpgsqlCommand("SELECT t FROM unnest($1::text[]) t WHERE to_regtype(t) IS NULL", connection) { CommandTimeout = timeoutSeconds };
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. definition.Columns.Select(c => c.Type)] });
         var unknown = new List<string>();
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -179,14 +199,17 @@ internal static class TableLoader
     }
 
     private static async Task<(long Read, long Inserted, long Updated)> CopyIntoTableAsync(
-        NpgsqlConnection connection, TableName table, ILoadSource source, List<TableColumn> columns, WriteMode mode, CancellationToken cancellationToken)
+        NpgsqlConnection connection, LoadRun run, List<TableColumn> columns, CancellationToken cancellationToken)
     {
-        switch (mode)
+        var table = run.Table;
+        switch (run.Mode)
         {
             case WriteMode.Fail:
                 // Keep other writers out between the check and the commit.
-                await ExecuteAsync(connection, $"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
-                using (var any = new NpgsqlCommand($"SELECT EXISTS (SELECT FROM {table})", connection))
+                run.Step = "locking the table";
+                await run.ExecuteAsync(connection, $"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
+                run.Step = "checking the table is empty";
+                using (var any = new NpgsqlCommand($"SELECT EXISTS (SELECT FROM {table})", connection) { CommandTimeout = run.Timeouts.Seconds })
                 {
                     if ((bool)(await any.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
                     {
@@ -197,45 +220,129 @@ internal static class TableLoader
                 break;
             case WriteMode.Truncate:
                 // Transactional in PostgreSQL: a failed load brings the old rows back.
-                await ExecuteAsync(connection, $"TRUNCATE TABLE {table}", cancellationToken).ConfigureAwait(false);
+                run.Step = "truncating the table";
+                await run.ExecuteAsync(connection, $"TRUNCATE TABLE {table}", cancellationToken).ConfigureAwait(false);
                 break;
         }
 
         // Nothing to merge: copy straight into the table. The transaction keeps a failure invisible.
-        var read = await source.CopyAsync(connection, table.ToString(), columns, cancellationToken).ConfigureAwait(false);
-        return (read, read, 0);
+        var before = 0L;
+        if (run.Mode == WriteMode.Append)
+        {
+            run.Step = "counting the rows";
+            before = await InsertedInTransactionAsync(connection, run, cancellationToken).ConfigureAwait(false);
+        }
+
+        run.Step = "copying the rows";
+        var copied = await run.Source.CopyAsync(connection, table.ToString(), columns, run.Timeouts.Milliseconds, cancellationToken).ConfigureAwait(false);
+
+        // The count is the server's: the rows now in the table (empty before the copy and locked, except for
+        // Append), or for Append the rows this transaction inserted into it, from the server's own counters.
+        run.Step = "counting the rows";
+        var taken = copied.Taken ?? (run.Mode == WriteMode.Append
+            ? await InsertedInTransactionAsync(connection, run, cancellationToken).ConfigureAwait(false) - before
+            : await run.ScalarAsync<long>(connection, $"SELECT count(*) FROM {table}", cancellationToken).ConfigureAwait(false));
+        run.CheckCount(copied.Sent, taken);
+        return (taken, taken, 0);
+    }
+
+    /// <summary>The rows this transaction inserted into the table and its partitions or children, as the server counts them.</summary>
+    private static async Task<long> InsertedInTransactionAsync(NpgsqlConnection connection, LoadRun run, CancellationToken cancellationToken) =>
+        await InsertedInTransactionAsync(connection, run, null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The rows this transaction inserted into a relation (the table when <paramref name="stage"/> is null) and its partitions.</summary>
+    private static async Task<long> InsertedInTransactionAsync(NpgsqlConnection connection, LoadRun run, string? stage, CancellationToken cancellationToken)
+    {
+        var relation = stage is null ? run.Table.ToString() : TableName.QuoteIdentifier(stage);
+        const string Sql = """
+            WITH RECURSIVE tree(oid) AS (SELECT to_regclass($1)::oid UNION ALL SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.oid)
+            SELECT CASE WHEN current_setting('track_counts')::bool THEN (SELECT coalesce(sum(pg_stat_get_xact_tuples_inserted(oid)), 0)::bigint FROM tree) END
+            """;
+        using var command = new NpgsqlCommand(Sql, connection) { CommandTimeout = run.Timeouts.Seconds };
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = relation });
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long counted)
+        {
+            return counted;
+        }
+
+        // Without track_counts the server keeps no counters: count the rows this transaction wrote (a scan).
+        return await run.ScalarAsync<long>(
+            connection, $"SELECT count(*) FROM {relation} WHERE xmin::text = (txid_current() % 4294967296)::text", cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<(long Read, long Inserted, long Updated)> MergeAsync(
-        NpgsqlConnection connection, TableName table, ILoadSource source, List<TableColumn> columns, IReadOnlyList<string> key,
-        WriteMode mode, CancellationToken cancellationToken)
+        NpgsqlConnection connection, LoadRun run, List<TableColumn> columns, IReadOnlyList<string> key, CancellationToken cancellationToken)
     {
+        var table = run.Table;
+
         // The merge's joins are simple scans that JIT compilation only slows down (by a third on a 1M-row upsert).
-        await ExecuteAsync(connection, "SET LOCAL jit = off", cancellationToken).ConfigureAwait(false);
+        await run.ExecuteAsync(connection, "SET LOCAL jit = off", cancellationToken).ConfigureAwait(false);
 
         // A temporary table: no WAL, gone at commit or rollback, invisible to other sessions.
-        var stage = TableName.QuoteIdentifier("aqueduct_stage_" + Guid.NewGuid().ToString("N"));
+        run.Step = "creating the staging table";
+        run.StageName = "aqueduct_stage_" + Guid.NewGuid().ToString("N");
+        var stage = TableName.QuoteIdentifier(run.StageName);
         var names = columns.Select(c => c.Name).ToList();
-        await ExecuteAsync(connection, $"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT {CopySql.Columns(names)} FROM {table} WITH NO DATA", cancellationToken)
+        await run.ExecuteAsync(connection, $"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT {CopySql.Columns(names)} FROM {table} WITH NO DATA", cancellationToken)
             .ConfigureAwait(false);
-        var read = await source.CopyAsync(connection, stage, columns, cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, $"ANALYZE {stage}", cancellationToken).ConfigureAwait(false);
+        run.Step = "copying the rows";
+        var copied = await run.Source.CopyAsync(connection, stage, columns, run.Timeouts.Milliseconds, cancellationToken).ConfigureAwait(false);
+        run.Step = "counting the rows";
+        var read = copied.Taken ?? await InsertedInTransactionAsync(connection, run, run.StageName, cancellationToken).ConfigureAwait(false);
+        run.CheckCount(copied.Sent, read);
+
+        // A key the source repeats has no single row to keep: fail rather than keep an arbitrary one. Upsert:
+        // a unique index on the stage (one sort) finds any repeat. InsertIgnore: only a repeated new key counts,
+        // and the insert below finds it for free, as a violation of the table's primary key.
+        string? primaryKey = null;
+        if (run.Mode == WriteMode.Upsert)
+        {
+            run.Step = "checking for repeated keys";
+            try
+            {
+                await run.ExecuteAsync(connection, $"CREATE UNIQUE INDEX ON {stage} ({CopySql.Columns(key)})", cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw RepeatedKey(run, key, e);
+            }
+        }
+        else
+        {
+            using var constraint = new NpgsqlCommand("SELECT conname::text FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'p'", connection)
+            {
+                CommandTimeout = run.Timeouts.Seconds,
+            };
+            constraint.Parameters.Add(new NpgsqlParameter<string> { TypedValue = table.ToString() });
+            primaryKey = await constraint.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        }
+
+        await run.ExecuteAsync(connection, $"ANALYZE {stage}", cancellationToken).ConfigureAwait(false);
 
         // Other writers wait until the commit, so the merge sees every existing key; readers are not blocked.
-        await ExecuteAsync(connection, $"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
+        run.Step = "locking the table";
+        await run.ExecuteAsync(connection, $"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
 
         string KeyMatch(string left, string right) =>
             string.Join(" AND ", key.Select(k => $"{left}.{TableName.QuoteIdentifier(k)} = {right}.{TableName.QuoteIdentifier(k)}"));
 
-        if (mode == WriteMode.InsertIgnore)
+        run.Step = "merging";
+        if (run.Mode == WriteMode.InsertIgnore)
         {
-            // Only the new keys are inserted; ON CONFLICT skips a key the source repeats.
-            var inserted = await ExecuteAsync(
-                connection,
-                $"INSERT INTO {table} ({CopySql.Columns(names)}) SELECT {CopySql.Columns(names, "s")} FROM {stage} AS s " +
-                $"WHERE NOT EXISTS (SELECT FROM {table} AS t WHERE {KeyMatch("t", "s")}) ON CONFLICT ({CopySql.Columns(key)}) DO NOTHING",
-                cancellationToken).ConfigureAwait(false);
-            return (read, inserted, 0);
+            // Only the new keys are inserted; a new key the source repeats violates the primary key.
+            try
+            {
+                var inserted = await run.ExecuteAsync(
+                    connection,
+                    $"INSERT INTO {table} ({CopySql.Columns(names)}) SELECT {CopySql.Columns(names, "s")} FROM {stage} AS s " +
+                    $"WHERE NOT EXISTS (SELECT FROM {table} AS t WHERE {KeyMatch("t", "s")})",
+                    cancellationToken).ConfigureAwait(false);
+                return (read, inserted, 0);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && primaryKey is not null && e.ConstraintName == primaryKey)
+            {
+                throw RepeatedKey(run, key, e);
+            }
         }
 
         // Upsert: one join of the stage with the table finds the new rows and the changed ones; rows that are
@@ -256,7 +363,7 @@ internal static class TableLoader
             $"updated AS ({update}), " +
             $"inserted AS (INSERT INTO {table} ({CopySql.Columns(names)}) SELECT {CopySql.Columns(names)} FROM changes WHERE {flag} RETURNING 1) " +
             "SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM inserted)";
-        using var merge = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        using var merge = new NpgsqlCommand(sql, connection) { CommandTimeout = run.Timeouts.Seconds };
         var reader = await merge.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
@@ -266,6 +373,20 @@ internal static class TableLoader
         }
     }
 
+    private static LoadException RepeatedKey(LoadRun run, IReadOnlyList<string> key, PostgresException e)
+    {
+        // The server's detail names the value: "Key (trip_id)=(9) already exists." or "… is duplicated."
+        var value = e.Detail is { } detail && KeyDetail().Match(detail) is { Success: true } match ? $" = ({match.Groups[1].Value})" : string.Empty;
+        var which = run.Mode == WriteMode.InsertIgnore ? "a new key" : "each key";
+        return run.Fail(
+            $"key ({string.Join(", ", key)}){value} appears more than once in the source; WriteMode.{run.Mode} takes {which} once.",
+            line: null,
+            inner: e);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\)=\((.*)\) (?:already exists|is duplicated)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex KeyDetail();
+
     private static string Comparable(string alias, TableColumn column) =>
         column.TypeName is "json" or "xml" or "point" or "line" or "polygon" or "box" or "circle" or "path"
             ? $"{alias}.{column.Quoted}::text"
@@ -274,10 +395,4 @@ internal static class TableLoader
     private static string Normalize(string name) => name.Replace(" ", "_", StringComparison.Ordinal).ToUpperInvariant();
 
     private static string DescribeType(Type type) => Nullable.GetUnderlyingType(type) is { } inner ? inner.Name + "?" : type.Name;
-
-    private static async Task<long> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
 }

@@ -9,8 +9,8 @@ namespace Aqueduct.Civis;
 /// </summary>
 /// <remarks>
 /// Parsing follows PostgreSQL's rules: the name splits on periods outside double quotes, a quoted part keeps
-/// its case and may contain periods and doubled quotes (<c>""</c>), and an unquoted part is folded to lower
-/// case, as the server would fold it.
+/// its case and may contain periods and doubled quotes (<c>""</c>), and an unquoted part has its ASCII
+/// letters folded to lower case, as the server folds it (<c>ÄB</c> is <c>Äb</c>).
 /// </remarks>
 public sealed record TableName
 {
@@ -60,6 +60,20 @@ public sealed record TableName
 
     /// <summary>Quotes an identifier for SQL.</summary>
     internal static string QuoteIdentifier(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>
+    /// Folds an unquoted identifier as PostgreSQL's <c>downcase_identifier</c> does in a UTF-8 database: only the
+    /// ASCII letters A–Z are lowered, so <c>ÄB</c> names the table <c>Äb</c>, as the server would.
+    /// </summary>
+    private static string FoldCase(string identifier) =>
+        string.Create(identifier.Length, identifier, static (span, source) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                var c = source[i];
+                span[i] = c is >= 'A' and <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+            }
+        });
 
     private static void Validate(string part, string parameter)
     {
@@ -141,7 +155,7 @@ public sealed record TableName
                 }
             }
 
-            var value = quoted ? part.ToString() : part.ToString().Trim().ToLowerInvariant();
+            var value = quoted ? part.ToString() : FoldCase(part.ToString().Trim());
             if (value.Length == 0)
             {
                 error = $"Table name '{text}' has an empty part; expected 'table' or 'schema.table'.";

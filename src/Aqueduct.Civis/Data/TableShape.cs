@@ -20,7 +20,7 @@ internal sealed class TableShape
     public TableColumn? Find(string name) => Columns.FirstOrDefault(c => c.Name == name);
 
     /// <summary>Reads a table's shape, or returns <see langword="null"/> when the table does not exist.</summary>
-    public static async Task<TableShape?> ReadAsync(NpgsqlConnection connection, TableName table, CancellationToken cancellationToken)
+    public static async Task<TableShape?> ReadAsync(NpgsqlConnection connection, TableName table, CancellationToken cancellationToken, int timeoutSeconds = 30)
     {
         const string Sql = """
             SELECT a.attname, format_type(a.atttypid, a.atttypmod), coalesce(bt.typname, t.typname), n.nspname,
@@ -34,7 +34,7 @@ internal sealed class TableShape
             WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
             ORDER BY a.attnum
             """;
-        using var command = new NpgsqlCommand(Sql, connection);
+        using var command = new NpgsqlCommand(Sql, connection) { CommandTimeout = timeoutSeconds };
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = table.ToString() });
         var columns = new List<TableColumn>();
         var key = new List<(int Position, string Name)>();
@@ -55,7 +55,7 @@ internal sealed class TableShape
         if (columns.Count == 0)
         {
             // Either no such table or a table without columns; the latter cannot be loaded anyway.
-            using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
+            using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection) { CommandTimeout = timeoutSeconds };
             exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = table.ToString() });
             if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
             {

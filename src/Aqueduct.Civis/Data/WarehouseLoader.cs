@@ -91,7 +91,7 @@ public class WarehouseLoader
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(source);
         return GetRoute(warehouse) == WarehouseRoute.Copy
-            ? _warehouses.GetDataSource(warehouse).LoadCsvAsync(table, source, mode, definition, cancellationToken)
+            ? _warehouses.GetDataSource(warehouse).LoadCsvAsync(table, source, mode, definition, new TableLoadOptions { CommandTimeout = _options.CommandTimeout }, cancellationToken)
             : ImportAsync(table, source, mode, definition, cancellationToken);
     }
 
@@ -118,7 +118,7 @@ public class WarehouseLoader
     /// <summary>Writes a query's result as CSV to a file, gzip-compressed when the name ends in <c>.gz</c> (see <see cref="CsvExportOptions.Compression"/>).</summary>
     /// <param name="warehouse">The warehouse.</param>
     /// <param name="query">The query.</param>
-    /// <param name="path">The file, created or overwritten.</param>
+    /// <param name="path">The file, created or overwritten; written beside it first, so a failed export leaves an existing file as it was.</param>
     /// <param name="options">The CSV format, or <see langword="null"/> for a header, commas and empty NULLs.</param>
     /// <param name="cancellationToken">Cancels the export.</param>
     /// <returns>The number of rows written (the header is not a row).</returns>
@@ -135,13 +135,28 @@ public class WarehouseLoader
                 Delimiter = options.Delimiter,
                 NullMarker = options.NullMarker,
                 Compression = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? CsvCompression.Gzip : CsvCompression.None,
+                CommandTimeout = options.CommandTimeout,
             };
         }
 
-        var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
-        await using (file.ConfigureAwait(false))
+        // Written beside the target and moved over it only when complete: a failed export leaves the old file.
+        var temporary = DataMovementExtensions.TemporaryPathBeside(path);
+        try
         {
-            return await ExportCsvAsync(warehouse, query, file, options, cancellationToken).ConfigureAwait(false);
+            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
+            long rows;
+            await using (file.ConfigureAwait(false))
+            {
+                rows = await ExportCsvAsync(warehouse, query, file, options, cancellationToken).ConfigureAwait(false);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+            return rows;
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
         }
     }
 
@@ -290,42 +305,57 @@ public class WarehouseLoader
             WHERE s.aqueduct_row = 1 AND NOT EXISTS (SELECT 1 FROM {target} t WHERE {match})
             """;
 
-        var connection = await _warehouses.OpenConnectionAsync(Warehouse.Redshift, cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var step = "opening a connection";
+        try
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            var connection = await _warehouses.OpenConnectionAsync(Warehouse.Redshift, cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
             {
-                if (!await TableExistsAsync(connection, target, cancellationToken).ConfigureAwait(false))
+                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
                 {
-                    await ExecuteAsync(connection, definition.ToCreateTableSql(target), cancellationToken).ConfigureAwait(false);
-                }
+                    step = "creating the table";
+                    if (!await TableExistsAsync(connection, target, TimeoutSeconds, cancellationToken).ConfigureAwait(false))
+                    {
+                        await ExecuteAsync(connection, definition.ToCreateTableSql(target), TimeoutSeconds, cancellationToken).ConfigureAwait(false);
+                    }
 
-                long read;
-                using (var count = new NpgsqlCommand($"SELECT count(*) FROM {stage}", connection))
-                {
-                    read = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-                }
+                    step = "counting the staged rows";
+                    long read;
+                    using (var count = new NpgsqlCommand($"SELECT count(*) FROM {stage}", connection) { CommandTimeout = TimeoutSeconds })
+                    {
+                        read = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+                    }
 
-                var inserted = await ExecuteAsync(connection, insert, cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return (read, inserted);
+                    step = "inserting the new rows";
+                    var inserted = await ExecuteAsync(connection, insert, TimeoutSeconds, cancellationToken).ConfigureAwait(false);
+                    step = "committing";
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return (read, inserted);
+                }
             }
+        }
+        catch (Exception e) when (e is not OperationCanceledException && CommandTimeouts.IsTimeout(e))
+        {
+            throw new TimeoutException(
+                $"The InsertIgnore merge into {target} timed out after {_options.CommandTimeout} (WarehouseLoaderOptions.CommandTimeout) while {step}.", e);
         }
     }
 
-    private static async Task<bool> TableExistsAsync(NpgsqlConnection connection, TableName table, CancellationToken cancellationToken)
+    private int TimeoutSeconds => CommandTimeouts.Of(_options.CommandTimeout, nameof(WarehouseLoaderOptions.CommandTimeout)).Seconds;
+
+    private static async Task<bool> TableExistsAsync(NpgsqlConnection connection, TableName table, int timeoutSeconds, CancellationToken cancellationToken)
     {
         // information_schema rather than to_regclass, which Redshift lacks.
-        using var command = new NpgsqlCommand("SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2", connection);
+        using var command = new NpgsqlCommand("SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2", connection) { CommandTimeout = timeoutSeconds };
         command.Parameters.Add(new NpgsqlParameter { Value = table.Schema ?? WarehouseLoaderOptions.DefaultSchema });
         command.Parameters.Add(new NpgsqlParameter { Value = table.Name });
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 
-    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, int timeoutSeconds, CancellationToken cancellationToken)
     {
-        using var command = new NpgsqlCommand(sql, connection);
+        using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = timeoutSeconds };
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -336,7 +366,7 @@ public class WarehouseLoader
             var connection = await _warehouses.OpenConnectionAsync(Warehouse.Redshift).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
-                await ExecuteAsync(connection, $"DROP TABLE IF EXISTS {stage}", CancellationToken.None).ConfigureAwait(false);
+                await ExecuteAsync(connection, $"DROP TABLE IF EXISTS {stage}", TimeoutSeconds, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (DbException)
@@ -473,7 +503,7 @@ public class WarehouseLoader
             while (length < buffer.Length && (read = await reader.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
             {
                 length += read;
-                var end = CsvScanner.FindRecordEnd(buffer.AsSpan(0, length));
+                var end = CsvScanner.FindRecordEnd(buffer.AsSpan(0, length), final: false, out _, out _);
                 if (end >= 0 || length == buffer.Length)
                 {
                     length = end >= 0 ? end : length;

@@ -1,6 +1,6 @@
 namespace Aqueduct.Civis;
 
-/// <summary>Options of a <see cref="WarehouseLoader"/>; only the Civis platform route reads them.</summary>
+/// <summary>Options of a <see cref="WarehouseLoader"/>; apart from <see cref="CommandTimeout"/>, only the Civis platform route reads them.</summary>
 public sealed class WarehouseLoaderOptions
 {
     /// <summary>The platform's name of the Redshift warehouse: <c>City of Los Angeles - Redshift</c>.</summary>
@@ -28,4 +28,12 @@ public sealed class WarehouseLoaderOptions
     /// <summary>The time source for upload expiry.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// How long any one SQL statement the loader runs may wait for the server: loads and exports on the COPY
+    /// route (see <see cref="TableLoadOptions.CommandTimeout"/>) and the platform route's own SQL (the InsertIgnore
+    /// merge, the staging table's clean-up). <see cref="TimeSpan.Zero"/> turns the bound off.
+    /// </summary>
+    /// <value>The default value is <see cref="TableLoadOptions.DefaultCommandTimeout"/> (30 minutes).</value>
+    public TimeSpan CommandTimeout { get; set; } = TableLoadOptions.DefaultCommandTimeout;
 }

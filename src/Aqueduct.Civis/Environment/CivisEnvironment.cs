@@ -110,7 +110,7 @@ public sealed class CivisEnvironment
         ? new CivisService(
             id,
             GetString(PlatformVariables.ServiceVersion),
-            GetInt32(PlatformVariables.ServicePort) ?? DefaultServicePort,
+            GetPort(PlatformVariables.ServicePort) ?? DefaultServicePort,
             GetString(PlatformVariables.AppDir),
             GetString(PlatformVariables.RepoPathDir))
         : null;
@@ -170,9 +170,10 @@ public sealed class CivisEnvironment
     /// <summary>Reads a float parameter (invariant culture: <c>1234.5</c>).</summary>
     /// <param name="name">The parameter name.</param>
     /// <returns>The value, or <see langword="null"/> when the variable is not set or empty.</returns>
-    /// <exception cref="CivisEnvironmentException">The value is not a number.</exception>
+    /// <exception cref="CivisEnvironmentException">The value is not a finite number: <c>NaN</c>, <c>Infinity</c> and values too large for a Double (<c>1e400</c>) are rejected.</exception>
     public double? GetDouble(string name) =>
-        Get<double>(name, "a number (Double)", static s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null);
+        Get<double>(name, "a finite number (Double)", static s =>
+            double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : null);
 
     /// <summary>Reads a bool parameter: <c>true</c>/<c>false</c> as the platform sends them, also <c>1</c>/<c>0</c>, <c>yes</c>/<c>no</c>, <c>on</c>/<c>off</c>.</summary>
     /// <param name="name">The parameter name.</param>
@@ -185,7 +186,7 @@ public sealed class CivisEnvironment
     /// </summary>
     /// <param name="name">The parameter name.</param>
     /// <returns>The file, or <see langword="null"/> when the id variable is not set or empty.</returns>
-    /// <exception cref="CivisEnvironmentException">The id is not an integer or the URL is not an absolute URL.</exception>
+    /// <exception cref="CivisEnvironmentException">The id is not an integer or the URL is not an absolute <c>https</c> URL (<c>http</c> only for a loopback host, for tests).</exception>
     public CivisFileParameter? GetFile(string name)
     {
         if (GetInt64(name) is not { } id)
@@ -195,10 +196,13 @@ public sealed class CivisEnvironment
 
         var urlName = name + "_URL";
         Uri? url = null;
-        if (GetString(urlName) is { Length: > 0 } text && !Uri.TryCreate(text, UriKind.Absolute, out url))
+        if (GetString(urlName) is { Length: > 0 } text
+            && (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out url) || !(url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback))))
         {
+            // The URL is left out of the message: its query holds the download signature.
             throw new CivisEnvironmentException(
-                $"Variable '{FindVariable(urlName)}' must be an absolute URL (the download URL of file parameter '{name}').",
+                $"Variable '{FindVariable(urlName)}' must be an absolute https URL (the download URL of file parameter '{name}'); " +
+                "plain http is accepted only for a loopback address (a local test server).",
                 [FindVariable(urlName)!]);
         }
 
@@ -212,7 +216,7 @@ public sealed class CivisEnvironment
     /// </summary>
     /// <param name="name">The parameter name, for example <c>POSTGRES</c>.</param>
     /// <returns>The credential, or <see langword="null"/> when none of its variables is set.</returns>
-    /// <exception cref="CivisEnvironmentException">Some variables are set but others that are needed are missing, or the port is not a number.</exception>
+    /// <exception cref="CivisEnvironmentException">Some variables are set but others that are needed are missing, or the port is not a number from 1 to 65535.</exception>
     public DatabaseCredential? GetDatabase(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -234,7 +238,7 @@ public sealed class CivisEnvironment
 
         return new DatabaseCredential(
             GetString(names[0])!,
-            GetInt32(names[1]),
+            GetPort(names[1]),
             GetString(names[2])!,
             GetString(names[3])!,
             GetString(names[4])!,
@@ -281,7 +285,7 @@ public sealed class CivisEnvironment
     /// <returns>For example <c>CivisEnvironment { Mode = production, JobId = 1, RunId = 2, ApiEndpoint = ..., ApiKey = (set) }</c>.</returns>
     public override string ToString() =>
         $"CivisEnvironment {{ Mode = {(IsDev ? "DEV" : "production")}, JobId = {Show(JobId)}, RunId = {Show(RunId)}, " +
-        $"ApiEndpoint = {ApiEndpoint}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(not set)" : "(set)")} }}";
+        $"ApiEndpoint = {Internal.SafeUrl.Show(ApiEndpoint)}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(not set)" : "(set)")} }}";
 
     private static string Show(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "(none)";
 
@@ -309,6 +313,11 @@ public sealed class CivisEnvironment
 
         return missing.Count > 0 ? throw MissingVariables(missing) : (first!, second!);
     }
+
+    /// <summary>Reads a TCP port: a whole number from 1 to 65535.</summary>
+    private int? GetPort(string name) =>
+        Get<int>(name, "a port number from 1 to 65535", static s =>
+            int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is >= 1 and <= 65535 ? v : null);
 
     private T? Get<T>(string name, string expected, Func<string, T?> parse)
         where T : struct

@@ -5,8 +5,7 @@ namespace Aqueduct.Civis;
 /// <param name="Url">The presigned download URL (<c>NAME_URL</c>), or <see langword="null"/>.</param>
 public sealed record CivisFileParameter(long Id, Uri? Url)
 {
-    /// <summary>Describes the file without the URL's query, which holds the signature.</summary>
+    /// <summary>Describes the file without the URL's user-info or query, which hold the credentials and signature.</summary>
     /// <returns>For example <c>CivisFileParameter { Id = 42, Url = https://host/path?… }</c>.</returns>
-    public override string ToString() =>
-        $"CivisFileParameter {{ Id = {Id}, Url = {(Url is null ? "(none)" : Url.GetLeftPart(UriPartial.Path) + (Url.Query.Length > 0 ? "?…" : ""))} }}";
+    public override string ToString() => $"CivisFileParameter {{ Id = {Id}, Url = {Internal.SafeUrl.Show(Url)} }}";
 }

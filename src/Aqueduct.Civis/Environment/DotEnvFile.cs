@@ -11,7 +11,8 @@ namespace Aqueduct.Civis;
 /// with <c>#</c> are ignored; an optional <c>export </c> prefix is allowed; a value may be bare
 /// (trailing <c> # comment</c> removed, surrounding white space trimmed), in single quotes (taken
 /// literally) or in double quotes (with <c>\n</c>, <c>\r</c>, <c>\t</c>, <c>\"</c> and <c>\\</c>
-/// escapes, and able to span lines). Variable references (<c>${OTHER}</c>) are not expanded.
+/// escapes, and able to span lines). Variable references (<c>${OTHER}</c>) are not expanded. Lines may end
+/// in LF, CRLF or a lone CR; the file is read as UTF-8 (a byte-order mark is allowed, invalid bytes are an error).
 /// </remarks>
 public static class DotEnvFile
 {
@@ -28,7 +29,8 @@ public static class DotEnvFile
         ArgumentNullException.ThrowIfNull(text);
         var result = new List<KeyValuePair<string, string>>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        // Windows (CRLF), Unix (LF) and classic Mac (CR only) line endings.
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
             var lineNumber = i + 1;
@@ -69,11 +71,52 @@ public static class DotEnvFile
     /// <param name="path">The file's path.</param>
     /// <returns>The variables, or <see langword="null"/> when there is no such file.</returns>
     /// <exception cref="FormatException">A line is malformed; the message names the file and line.</exception>
+    /// <exception cref="CivisEnvironmentException">
+    /// The path exists but cannot be read: it is a directory, access is denied, or the file is not valid UTF-8.
+    /// The message names the file, never its text.
+    /// </exception>
     public static IReadOnlyList<KeyValuePair<string, string>>? TryRead(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return File.Exists(path) ? Parse(File.ReadAllText(path, Encoding.UTF8), path) : null;
+        if (Directory.Exists(path))
+        {
+            throw Unreadable(path, "it is a directory, not a file");
+        }
+
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(path, StrictUtf8);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Unreadable(path, "it is not valid UTF-8");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw Unreadable(path, "access to it is denied");
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw Unreadable(path, "it could not be read (" + e.GetType().Name + ")");
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null; // removed between the check and the read
+        }
+
+        return Parse(text, path);
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static CivisEnvironmentException Unreadable(string path, string reason) =>
+        new($"The .env file '{path}' cannot be read: {reason}. Fix or remove it.", []);
 
     /// <summary>
     /// Sets the process environment variables of a <c>.env</c> file, never overriding a variable the
@@ -82,6 +125,7 @@ public static class DotEnvFile
     /// <param name="path">The file's path; by default <c>.env</c> in the working directory.</param>
     /// <returns>The names of the variables that were set; empty when the file does not exist.</returns>
     /// <exception cref="FormatException">A line is malformed; the message names the file and line.</exception>
+    /// <exception cref="CivisEnvironmentException">The path is a directory, or the file cannot be read or is not valid UTF-8.</exception>
     public static IReadOnlyList<string> LoadIntoEnvironment(string path = DefaultFileName)
     {
         var set = new List<string>();

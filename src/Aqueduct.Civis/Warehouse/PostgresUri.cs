@@ -26,22 +26,36 @@ public static class PostgresUri
     /// <summary>Parses a <c>postgres://</c> or <c>postgresql://</c> URI.</summary>
     /// <param name="uri">The URI.</param>
     /// <returns>A connection string builder holding every part of the URI.</returns>
-    /// <exception cref="FormatException">The URI is malformed or names an unknown parameter; the message never contains the password.</exception>
+    /// <exception cref="FormatException">
+    /// The URI is malformed or names an unknown parameter. The message says which part is wrong and never
+    /// quotes the URI's text (any of it could be a piece of the password).
+    /// </exception>
+    /// <remarks>
+    /// As in libpq, the user-info ends at the first <c>@</c> that comes before any <c>/</c>: a raw <c>?</c> or
+    /// <c>#</c> in the password is part of it, a raw <c>@</c> ends it early (the rest then fails as a host
+    /// holding <c>@</c>) and a raw <c>/</c> ends the host part (the URI then fails as a bad port). A second
+    /// <c>=</c> in a query parameter is an error, as in libpq.
+    /// </remarks>
     public static NpgsqlConnectionStringBuilder Parse(string uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
         var scheme = Schemes.FirstOrDefault(s => uri.StartsWith(s, StringComparison.OrdinalIgnoreCase))
             ?? throw new FormatException("A PostgreSQL URI must start with 'postgresql://' or 'postgres://'.");
+        if (uri.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new FormatException("The URI contains a NUL character, which no part of a connection string may hold.");
+        }
+
         var rest = uri.AsSpan(scheme.Length);
         var builder = new NpgsqlConnectionStringBuilder();
 
-        // userinfo: libpq looks for '@' before the first '/', and splits user from password at the first ':'.
-        var slash = rest.IndexOfAny('/', '?');
-        var authorityEnd = slash < 0 ? rest.Length : slash;
-        var at = rest[..authorityEnd].LastIndexOf('@');
-        if (at >= 0)
+        // libpq (conninfo_uri_parse_options): the user-info designator is an '@' found before any '/'; the
+        // user name ends at the first ':' or '@', the password at the first '@'.
+        var designator = rest.IndexOfAny('@', '/');
+        var hint = string.Empty;
+        if (designator >= 0 && rest[designator] == '@')
         {
-            var userInfo = rest[..at];
+            var userInfo = rest[..designator];
             var colon = userInfo.IndexOf(':');
             var user = Decode(colon < 0 ? userInfo : userInfo[..colon], "user name");
             if (user.Length > 0)
@@ -51,15 +65,21 @@ public static class PostgresUri
 
             if (colon >= 0)
             {
-                builder.Password = Decode(userInfo[(colon + 1)..], "password");
+                var password = Decode(userInfo[(colon + 1)..], "password");
+                if (password.Length > 0)
+                {
+                    builder.Password = password;
+                }
             }
 
-            rest = rest[(at + 1)..];
-            authorityEnd -= at + 1;
+            rest = rest[(designator + 1)..];
+        }
+        else if (uri.AsSpan(scheme.Length).Contains('@'))
+        {
+            hint = " If the user name or password holds a '/', '@' or ':', write it percent-encoded (%2F, %40, %3A).";
         }
 
-        ParseHosts(rest[..authorityEnd], builder);
-        rest = rest[authorityEnd..];
+        rest = ParseHosts(rest, builder, hint);
 
         if (rest.Length > 0 && rest[0] == '/')
         {
@@ -75,7 +95,7 @@ public static class PostgresUri
 
         if (rest.Length > 0)
         {
-            ParseQuery(rest[1..], builder);
+            ParseQuery(rest[1..], builder, hint);
         }
 
         return builder;
@@ -115,37 +135,51 @@ public static class PostgresUri
     /// (everything but letters, digits and <c>- . _ ~</c> is encoded, so <c>psql</c> and other
     /// libpq tools read it back exactly).
     /// </summary>
-    /// <param name="settings">The settings: host, port, database, user name, password, and the SSL mode and application name when set.</param>
-    /// <returns>The URI. It contains the password, if there is one: treat it as a secret.</returns>
+    /// <param name="settings">
+    /// The settings: every host with its port (Npgsql's <c>host:port,host:port</c> list; a host without a port gets
+    /// <see cref="NpgsqlConnectionStringBuilder.Port"/>), the database, the user name and password (a password
+    /// without a user name is kept: <c>postgresql://:password@host</c>), and every setting that has a libpq
+    /// parameter and differs from Npgsql's default, in the query.
+    /// </param>
+    /// <returns>The URI. It contains the password (and an SSL key password), if there is one: treat it as a secret.</returns>
     public static string Format(NpgsqlConnectionStringBuilder settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var uri = new StringBuilder("postgresql://");
-        if (!string.IsNullOrEmpty(settings.Username))
+        var hasUser = !string.IsNullOrEmpty(settings.Username);
+        var hasPassword = !string.IsNullOrEmpty(settings.Password);
+        if (hasUser || hasPassword)
         {
-            uri.Append(Encode(settings.Username));
-            if (!string.IsNullOrEmpty(settings.Password))
+            uri.Append(hasUser ? Encode(settings.Username!) : string.Empty);
+            if (hasPassword)
             {
-                uri.Append(':').Append(Encode(settings.Password));
+                uri.Append(':').Append(Encode(settings.Password!));
             }
 
             uri.Append('@');
         }
 
-        var hosts = (settings.Host ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        for (var i = 0; i < hosts.Length; i++)
+        var hosts = SplitHosts(settings.Host, settings.Port);
+        for (var i = 0; i < hosts.Count; i++)
         {
             if (i > 0)
             {
                 uri.Append(',');
             }
 
-            var host = hosts[i];
-            uri.Append(host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('/') ? "[" + host + "]" : Encode(host));
-            if (settings.Port != DefaultPort || hosts.Length > 1)
+            var (host, port) = hosts[i];
+            uri.Append(host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('/')
+                ? "[" + host.Replace("%", "%25", StringComparison.Ordinal) + "]"
+                : Encode(host));
+            if (port != DefaultPort || hosts.Count > 1)
             {
-                uri.Append(':').Append(settings.Port.ToString(CultureInfo.InvariantCulture));
+                uri.Append(':').Append(port.ToString(CultureInfo.InvariantCulture));
             }
+        }
+
+        if (hosts.Count == 0 && settings.Port != DefaultPort)
+        {
+            uri.Append(':').Append(settings.Port.ToString(CultureInfo.InvariantCulture));
         }
 
         if (!string.IsNullOrEmpty(settings.Database))
@@ -153,23 +187,108 @@ public static class PostgresUri
             uri.Append('/').Append(Encode(settings.Database));
         }
 
-        var query = new List<string>();
-        if (settings.SslMode != SslMode.Prefer)
-        {
-            query.Add("sslmode=" + SslModes.First(m => m.Mode == settings.SslMode).Name);
-        }
-
-        if (!string.IsNullOrEmpty(settings.ApplicationName))
-        {
-            query.Add("application_name=" + Encode(settings.ApplicationName));
-        }
-
+        var query = QueryParameters(settings).Select(p => p.Name + "=" + Encode(p.Value)).ToList();
         if (query.Count > 0)
         {
             uri.Append('?').AppendJoin('&', query);
         }
 
         return uri.ToString();
+    }
+
+    private static IEnumerable<(string Name, string Value)> QueryParameters(NpgsqlConnectionStringBuilder s)
+    {
+        var d = new NpgsqlConnectionStringBuilder();
+        static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+        if (s.SslMode != d.SslMode)
+        {
+            yield return ("sslmode", SslModes.First(m => m.Mode == s.SslMode).Name);
+        }
+
+        var texts = new (string Name, string? Value)[]
+        {
+            ("application_name", s.ApplicationName), ("passfile", s.Passfile), ("client_encoding", s.ClientEncoding),
+            ("options", s.Options), ("sslcert", s.SslCertificate), ("sslkey", s.SslKey), ("sslpassword", s.SslPassword),
+            ("sslrootcert", s.RootCertificate), ("target_session_attrs", s.TargetSessionAttributes),
+        };
+        foreach (var (name, value) in texts.Where(t => !string.IsNullOrEmpty(t.Value)))
+        {
+            yield return (name, value!);
+        }
+
+        if (s.Timeout != d.Timeout)
+        {
+            yield return ("connect_timeout", Int(s.Timeout));
+        }
+
+        if (s.TcpKeepAlive != d.TcpKeepAlive)
+        {
+            yield return ("keepalives", s.TcpKeepAlive ? "1" : "0");
+        }
+
+        if (s.TcpKeepAliveTime != d.TcpKeepAliveTime)
+        {
+            yield return ("keepalives_idle", Int(s.TcpKeepAliveTime));
+        }
+
+        if (s.TcpKeepAliveInterval != d.TcpKeepAliveInterval)
+        {
+            yield return ("keepalives_interval", Int(s.TcpKeepAliveInterval));
+        }
+
+        if (s.SslNegotiation != d.SslNegotiation)
+        {
+            yield return ("sslnegotiation", s.SslNegotiation == SslNegotiation.Direct ? "direct" : "postgres");
+        }
+
+        if (s.ChannelBinding != d.ChannelBinding)
+        {
+            yield return ("channel_binding", s.ChannelBinding.ToString().ToLowerInvariant());
+        }
+
+        if (s.GssEncryptionMode != d.GssEncryptionMode)
+        {
+            yield return ("gssencmode", s.GssEncryptionMode.ToString().ToLowerInvariant());
+        }
+
+        if (s.KerberosServiceName != d.KerberosServiceName && !string.IsNullOrEmpty(s.KerberosServiceName))
+        {
+            yield return ("krbsrvname", s.KerberosServiceName);
+        }
+
+        if (s.LoadBalanceHosts != d.LoadBalanceHosts)
+        {
+            yield return ("load_balance_hosts", s.LoadBalanceHosts ? "random" : "disable");
+        }
+    }
+
+    /// <summary>Splits Npgsql's host list (<c>h1:5433,[::1]:5434,h3</c>) into hosts and ports.</summary>
+    private static List<(string Host, int Port)> SplitHosts(string? hostList, int defaultPort)
+    {
+        var result = new List<(string Host, int Port)>();
+        foreach (var entry in (hostList ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var close = entry.StartsWith('[') ? entry.IndexOf(']', StringComparison.Ordinal) : -1;
+            if (close > 0)
+            {
+                var after = entry[(close + 1)..];
+                result.Add((entry[1..close], after.StartsWith(':') && int.TryParse(after[1..], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : defaultPort));
+                continue;
+            }
+
+            var colon = entry.LastIndexOf(':');
+            if (colon > 0 && entry.IndexOf(':', StringComparison.Ordinal) == colon
+                && int.TryParse(entry.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+            {
+                result.Add((entry[..colon], port));
+            }
+            else
+            {
+                result.Add((entry, defaultPort)); // a name, a socket directory or a bare IPv6 address
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Writes a URI from parts, percent-encoding each with RFC 3986 rules.</summary>
@@ -191,61 +310,73 @@ public static class PostgresUri
     /// <returns>The encoded text.</returns>
     public static string Encode(string value) => Uri.EscapeDataString(value);
 
-    private static void ParseHosts(ReadOnlySpan<char> hostSpec, NpgsqlConnectionStringBuilder builder)
+    /// <summary>Reads libpq's <c>host[:port][,host[:port]…]</c> list; returns the text after it.</summary>
+    private static ReadOnlySpan<char> ParseHosts(ReadOnlySpan<char> rest, NpgsqlConnectionStringBuilder builder, string hint)
     {
-        if (hostSpec.IsEmpty)
-        {
-            builder.Port = DefaultPort;
-            return;
-        }
-
         var hosts = new List<(string Host, int? Port)>();
         while (true)
         {
+            var number = hosts.Count + 1;
             string host;
-            if (hostSpec.Length > 0 && hostSpec[0] == '[')
+            if (rest.Length > 0 && rest[0] == '[')
             {
-                var close = hostSpec.IndexOf(']');
+                var close = rest.IndexOf(']');
                 if (close < 0)
                 {
-                    throw new FormatException("The URI's IPv6 host has no closing ']'.");
+                    throw new FormatException($"Host {number} of the URI starts an IPv6 address with '[' but has no closing ']'.{hint}");
                 }
 
-                host = hostSpec[1..close].ToString();
-                hostSpec = hostSpec[(close + 1)..];
-                if (hostSpec.Length > 0 && hostSpec[0] is not (':' or ','))
+                if (close == 1)
                 {
-                    throw new FormatException("Unexpected text after the URI's IPv6 host; expected ':', ',' or '/'.");
+                    throw new FormatException($"Host {number} of the URI is an empty IPv6 address ('[]').");
+                }
+
+                host = Decode(rest[1..close], $"host {number}");
+                rest = rest[(close + 1)..];
+                if (rest.Length > 0 && rest[0] is not (':' or ',' or '/' or '?'))
+                {
+                    throw new FormatException($"Unexpected text after the IPv6 address of host {number} of the URI; expected ':', ',', '/' or '?'.{hint}");
                 }
             }
             else
             {
-                var end = hostSpec.IndexOfAny(':', ',');
-                host = Decode(end < 0 ? hostSpec : hostSpec[..end], "host");
-                hostSpec = end < 0 ? [] : hostSpec[end..];
+                var end = rest.IndexOfAny(":/?,");
+                host = Decode(end < 0 ? rest : rest[..end], $"host {number}");
+                rest = end < 0 ? [] : rest[end..];
+            }
+
+            if (host.Contains('@', StringComparison.Ordinal))
+            {
+                throw new FormatException(
+                    $"Host {number} of the URI contains '@': the user-info ends at the first '@', so an '@' in the user name or password must be written %40.");
             }
 
             int? port = null;
-            if (hostSpec.Length > 0 && hostSpec[0] == ':')
+            if (rest.Length > 0 && rest[0] == ':')
             {
-                var end = hostSpec.IndexOf(',');
-                var text = end < 0 ? hostSpec[1..] : hostSpec[1..end];
-                if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p is < 1 or > 65535)
+                var end = rest[1..].IndexOfAny("/?,");
+                var text = end < 0 ? rest[1..] : rest[1..(end + 1)];
+                if (text.Length > 0)
                 {
-                    throw new FormatException($"The URI's port '{text}' is not a number from 1 to 65535.");
+                    // Never echo the text: after a raw '/' in a password, libpq's grammar reads part of it as a port.
+                    if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p is < 1 or > 65535)
+                    {
+                        throw new FormatException($"The port of host {number} of the URI is not a number from 1 to 65535.{hint}");
+                    }
+
+                    port = p;
                 }
 
-                port = p;
-                hostSpec = end < 0 ? [] : hostSpec[end..];
+                rest = end < 0 ? [] : rest[(end + 1)..];
             }
 
             hosts.Add((host, port));
-            if (hostSpec.IsEmpty)
+            if (rest.IsEmpty || rest[0] != ',')
             {
                 break;
             }
 
-            hostSpec = hostSpec[1..]; // the ','
+            rest = rest[1..]; // the ','
         }
 
         if (hosts.Count == 1)
@@ -256,18 +387,23 @@ public static class PostgresUri
             }
 
             builder.Port = hosts[0].Port ?? DefaultPort;
-            return;
+            return rest;
         }
 
         // Npgsql takes several hosts as "host:port,host:port" (IPv6 in brackets).
         builder.Host = string.Join(',', hosts.Select(h =>
             (h.Host.Contains(':', StringComparison.Ordinal) ? "[" + h.Host + "]" : h.Host) + ":" + (h.Port ?? DefaultPort).ToString(CultureInfo.InvariantCulture)));
         builder.Port = DefaultPort;
+        return rest;
     }
 
-    private static void ParseQuery(ReadOnlySpan<char> query, NpgsqlConnectionStringBuilder builder)
+    private static void ParseQuery(ReadOnlySpan<char> query, NpgsqlConnectionStringBuilder builder, string hint)
     {
-        var unknown = new List<string>();
+        // Only libpq's own parameter names are ever quoted: any other text could be a piece of a password
+        // (after a raw '/' or '?' in it), so it is named by its position.
+        var unknown = new List<int>();
+        var suggestions = new List<string>();
+        var number = 0;
         foreach (var range in query.Split('&'))
         {
             var pair = query[range];
@@ -276,25 +412,51 @@ public static class PostgresUri
                 continue;
             }
 
+            number++;
             var equals = pair.IndexOf('=');
             if (equals < 0)
             {
-                throw new FormatException($"The URI's query parameter '{Decode(pair, "query parameter")}' has no '=' and value.");
+                throw new FormatException($"Query parameter {number} of the URI has no '=' and value.{hint}");
             }
 
-            var key = Decode(pair[..equals], "query parameter name");
-            var value = Decode(pair[(equals + 1)..], $"value of query parameter '{key}'");
-            if (!ApplyParameter(builder, key, value))
+            var key = Decode(pair[..equals], $"name of query parameter {number}");
+            var known = KnownParameters.Contains(key, StringComparer.Ordinal);
+            var label = known ? $"'{key}'" : number.ToString(CultureInfo.InvariantCulture);
+            if (pair[(equals + 1)..].Contains('='))
             {
-                unknown.Add(key);
+                throw new FormatException($"Query parameter {label} of the URI has a second '=' (as libpq, this rejects it): write an '=' inside a value as %3D.{hint}");
+            }
+
+            var value = Decode(pair[(equals + 1)..], $"value of query parameter {label}");
+            if (!known)
+            {
+                unknown.Add(number);
+                if (KnownParameters.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase)) is { } suggestion)
+                {
+                    suggestions.Add("'" + suggestion + "'");
+                }
+
+                continue;
+            }
+
+            try
+            {
+                ApplyParameter(builder, key, value);
+            }
+            catch (ArgumentException)
+            {
+                // Npgsql's own message may quote the value.
+                throw new FormatException($"The value of query parameter {label} of the URI is not one Npgsql accepts.");
             }
         }
 
         if (unknown.Count > 0)
         {
+            var many = unknown.Count > 1;
             throw new FormatException(
-                $"The URI has unknown query parameter{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(u => "'" + u + "'"))}. " +
-                "Known: " + string.Join(", ", KnownParameters) + ".");
+                $"Query parameter{(many ? "s" : "")} {string.Join(", ", unknown)} of the URI (counting from 1) {(many ? "are not libpq parameters" : "is not a libpq parameter")}." +
+                (suggestions.Count > 0 ? $" Names are case-sensitive: did you mean {string.Join(", ", suggestions)}?" : "") +
+                " Known: " + string.Join(", ", KnownParameters) + "." + hint);
         }
     }
 
@@ -312,7 +474,7 @@ public static class PostgresUri
         ("require", SslMode.Require), ("verify-ca", SslMode.VerifyCA), ("verify-full", SslMode.VerifyFull),
     ];
 
-    private static bool ApplyParameter(NpgsqlConnectionStringBuilder b, string key, string value)
+    private static void ApplyParameter(NpgsqlConnectionStringBuilder b, string key, string value)
     {
         switch (key)
         {
@@ -352,18 +514,13 @@ public static class PostgresUri
                 b.ApplicationName ??= value;
                 break;
             case "keepalives":
-                if (ParseInt(key, value, 0, 1) == 0)
-                {
-                    b.TcpKeepAlive = false;
-                }
-
+                b.TcpKeepAlive = ParseInt(key, value, 0, 1) == 1;
                 break;
             case "keepalives_idle":
-                b.TcpKeepAlive = true;
+                // A non-zero time turns keepalives on in Npgsql by itself.
                 b.TcpKeepAliveTime = ParseInt(key, value, 0, int.MaxValue);
                 break;
             case "keepalives_interval":
-                b.TcpKeepAlive = true;
                 b.TcpKeepAliveInterval = ParseInt(key, value, 0, int.MaxValue);
                 break;
             case "sslmode":
@@ -409,10 +566,8 @@ public static class PostgresUri
                 b.LoadBalanceHosts = Choice(key, value, ("disable", false), ("random", true));
                 break;
             default:
-                return false;
+                throw new FormatException($"Query parameter '{key}' is not supported.");
         }
-
-        return true;
     }
 
     private static T Choice<T>(string key, string value, params (string Name, T Value)[] choices)
@@ -425,7 +580,7 @@ public static class PostgresUri
             }
         }
 
-        throw new FormatException($"The URI's {key} '{value}' is not one of {string.Join(", ", choices.Select(c => c.Name))}.");
+        throw new FormatException($"The value of query parameter '{key}' of the URI is not one of {string.Join(", ", choices.Select(c => c.Name))}.");
     }
 
     private static int ParseInt(string key, string value, int min, int max) =>

@@ -42,9 +42,10 @@ public sealed class AllOrNothingTests(PostgresDatabaseFixture db) : IClassFixtur
         var (table, before) = await SeedAsync($"bad_row_{mode}".ToLowerInvariant());
         var source = new CsvSource(new GeneratedCsvStream(Rows, i => i == Rows / 2 ? "oops,standard,1" : GoodRow(i)));
 
-        var e = await Assert.ThrowsAsync<PostgresException>(() => db.DataSource.LoadCsvAsync(table, source, mode, Trips, cancellationToken: Ct));
+        var e = await Assert.ThrowsAsync<LoadException>(() => db.DataSource.LoadCsvAsync(table, source, mode, Trips, cancellationToken: Ct));
 
-        Assert.Equal(PostgresErrorCodes.InvalidTextRepresentation, e.SqlState);
+        Assert.Equal(PostgresErrorCodes.InvalidTextRepresentation, Assert.IsType<PostgresException>(e.InnerException).SqlState);
+        Assert.Equal((long)(Rows / 2) + 2, e.Line);
         await AssertUnchangedAsync(table, before);
     }
 
@@ -63,7 +64,8 @@ public sealed class AllOrNothingTests(PostgresDatabaseFixture db) : IClassFixtur
             terminated = (int)(await command.ExecuteScalarAsync())!;
         }));
 
-        await Assert.ThrowsAnyAsync<NpgsqlException>(() => db.DataSource.LoadCsvAsync(table, source, mode, Trips, cancellationToken: Ct));
+        var e = await Assert.ThrowsAsync<LoadException>(() => db.DataSource.LoadCsvAsync(table, source, mode, Trips, cancellationToken: Ct));
+        Assert.IsAssignableFrom<NpgsqlException>(e.InnerException);
 
         Assert.Equal(1, terminated);
         await AssertUnchangedAsync(table, before);

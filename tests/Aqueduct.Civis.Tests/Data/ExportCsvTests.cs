@@ -78,6 +78,49 @@ public sealed class ExportCsvTests(PostgresDatabaseFixture db) : IClassFixture<P
     }
 
     [Fact]
+    public async Task ExportCsvAsync_FailedExportOverAnExistingFile_LeavesTheOldFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"aqueduct-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(path, "yesterday's export\n", Ct);
+        try
+        {
+            await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+                db.DataSource.ExportCsvAsync("SELECT g, 1 / (100000 - g) FROM generate_series(1, 200000) g", path, cancellationToken: Ct));
+            Assert.Equal("yesterday's export\n", await File.ReadAllTextAsync(path, Ct));
+            Assert.Equal([path], Directory.GetFiles(Path.GetDirectoryName(path)!, "*" + Path.GetFileName(path) + "*"));
+
+            var rows = await db.DataSource.ExportCsvAsync("SELECT 1 AS a", path, cancellationToken: Ct);
+            Assert.Equal(1L, rows);
+            Assert.Equal("a\n1\n", await File.ReadAllTextAsync(path, Ct));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task ExportCsvAsync_TableLockedByAnotherSession_TimesOutNamingTheStep()
+    {
+        var table = await SeedAsync("export_locked");
+        await using var other = await db.DataSource.OpenConnectionAsync(Ct);
+        await using var hold = await other.BeginTransactionAsync(Ct);
+        await using (var lockCommand = new Npgsql.NpgsqlCommand($"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", other, hold))
+        {
+            await lockCommand.ExecuteNonQueryAsync(Ct);
+        }
+
+        using var output = new MemoryStream();
+        var started = DateTime.UtcNow;
+        var e = await Assert.ThrowsAnyAsync<Exception>(() =>
+            db.DataSource.ExportCsvAsync($"TABLE {table}", output, new CsvExportOptions { CommandTimeout = TimeSpan.FromSeconds(1) }, Ct));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(20));
+        Assert.IsType<TimeoutException>(e);
+        Assert.Contains("timed out", e.Message, StringComparison.Ordinal);
+        Assert.Contains("starting the export", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ExportCsvAsync_BadQuery_ThrowsPostgresException()
     {
         using var output = new MemoryStream();

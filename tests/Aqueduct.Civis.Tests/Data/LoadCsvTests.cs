@@ -58,8 +58,10 @@ public sealed class LoadCsvTests(PostgresDatabaseFixture db) : IClassFixture<Pos
     public async Task LoadCsvAsync_AppendDuplicateKey_FailsWholeAndLeavesTheTable()
     {
         var table = await SeedAsync("append_duplicate");
-        await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+        var e = await Assert.ThrowsAsync<LoadException>(() =>
             db.DataSource.LoadCsvAsync(table, From("trip_id,bike_type\n3,smart\n1,dup\n"), WriteMode.Append, cancellationToken: Ct));
+        Assert.Equal(Npgsql.PostgresErrorCodes.UniqueViolation, e.SqlState);
+        Assert.Equal(3L, e.Line);
         Assert.Equal(["1|standard|1.5", "2|electric|2.5"], await RowsAsync(db.DataSource, $"SELECT * FROM {table} ORDER BY 1"));
     }
 
@@ -149,7 +151,7 @@ public sealed class LoadCsvTests(PostgresDatabaseFixture db) : IClassFixture<Pos
     public async Task LoadCsvAsync_InsertIgnore_KeepsExistingRowsAndAddsNewOnes()
     {
         var table = await SeedAsync("insert_ignore");
-        var csv = From("trip_id,bike_type,distance\n1,changed,9\n3,smart,3.5\n3,repeat,3.5\n");
+        var csv = From("trip_id,bike_type,distance\n1,changed,9\n3,smart,3.5\n1,again,1\n");
         var result = await db.DataSource.LoadCsvAsync(table, csv, WriteMode.InsertIgnore, cancellationToken: Ct);
 
         Assert.Equal((3L, 1L, 0L, 2L), (result.RowsRead, result.RowsInserted, result.RowsUpdated, result.RowsSkipped));

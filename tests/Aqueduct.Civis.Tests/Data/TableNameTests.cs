@@ -18,6 +18,16 @@ public class TableNameTests
     }
 
     [Theory]
+    [InlineData("ÄB", "Äb")]
+    [InlineData("Straße.İstanbul_ÉTÉ", "straße", "İstanbul_ÉtÉ")]
+    [InlineData("KELVIN\u212A", "kelvin\u212A")]
+    public void Parse_UnquotedNonAscii_FoldsOnlyAsciiLettersAsPostgresDoes(string text, string first, string? second = null)
+    {
+        var table = TableName.Parse(text);
+        Assert.Equal(second is null ? (null, first) : (first, second), (table.Schema, table.Name));
+    }
+
+    [Theory]
     [InlineData("a.b.c")]
     [InlineData("\"a\".b.\"c.d\"")]
     public void Parse_MoreThanTwoParts_ThrowsQuotingTheInput(string text)

@@ -229,6 +229,64 @@ public class CivisEnvironmentTests
         var e = Assert.Throws<CivisEnvironmentException>(() => Create().GetRequiredString("TOKEN", "Missing the dashboard token"));
         Assert.Contains("TOKEN: Missing the dashboard token", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("nan")]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    [InlineData("1e400")]
+    [InlineData("-1.8e308")]
+    public void GetDouble_NaNInfinityOrOverflow_ThrowsNamingTheVariable(string text)
+    {
+        var e = Assert.Throws<CivisEnvironmentException>(() => Create(("RATIO", text)).GetDouble("ratio"));
+        Assert.Equal(["RATIO"], e.VariableNames);
+        Assert.Contains("finite", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GetDouble_LargestFinite_IsRead() => Assert.Equal(double.MaxValue, Create(("RATIO", "1.7976931348623157e308")).GetDouble("ratio"));
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("65536")]
+    [InlineData("70000")]
+    public void GetDatabase_PortOutOfRange_ThrowsNamingThePortVariable(string port)
+    {
+        var env = Create(("POSTGRES_HOST", "h"), ("POSTGRES_PORT", port), ("POSTGRES_DATABASE", "d"), ("POSTGRES_CREDENTIAL_USERNAME", "u"), ("POSTGRES_CREDENTIAL_PASSWORD", "p"));
+        var e = Assert.Throws<CivisEnvironmentException>(() => env.GetDatabase("POSTGRES"));
+        Assert.Equal(["POSTGRES_PORT"], e.VariableNames);
+        Assert.Contains("POSTGRES_PORT", e.Message, StringComparison.Ordinal);
+        Assert.Contains("1 to 65535", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Service_PortOutOfRange_ThrowsNamingThePortVariable()
+    {
+        var e = Assert.Throws<CivisEnvironmentException>(() => Create(("CIVIS_SERVICE_ID", "7"), ("CIVIS_SERVICE_PORT", "0")).Service);
+        Assert.Equal(["CIVIS_SERVICE_PORT"], e.VariableNames);
+    }
+
+    [Theory]
+    [InlineData("http://files.example/abc")]
+    [InlineData("ftp://files.example/abc")]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("http://127.0.0.1.files.example/abc")]
+    public void GetFile_UrlNotHttps_ThrowsNamingTheUrlVariable(string url)
+    {
+        var e = Assert.Throws<CivisEnvironmentException>(() => Create(("INPUT", "1"), ("INPUT_URL", url)).GetFile("input"));
+        Assert.Equal(["INPUT_URL"], e.VariableNames);
+        Assert.Contains("https", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://files.example/abc")]
+    [InlineData("http://127.0.0.1:8080/abc")]
+    [InlineData("http://localhost:8080/abc")]
+    [InlineData("http://[::1]:8080/abc")]
+    public void GetFile_HttpsOrLoopbackHttp_IsAccepted(string url) =>
+        Assert.Equal(new Uri(url), Create(("INPUT", "1"), ("INPUT_URL", url)).GetFile("input")!.Url);
 }
 
 public class CompositeParameterNamingTests

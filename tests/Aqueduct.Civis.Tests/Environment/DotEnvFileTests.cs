@@ -87,4 +87,66 @@ public class DotEnvFileTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void Parse_CarriageReturnOnlyLineEndings_ReadsEachLine()
+    {
+        var v = Parse("A=1\rB=two\r# comment\rC=\"multi\rline\"\r");
+        Assert.Equal(new Dictionary<string, string> { ["A"] = "1", ["B"] = "two", ["C"] = "multi\nline" }, v);
+    }
+
+    [Fact]
+    public void TryRead_DirectoryNamedDotEnv_ThrowsNamingTheFile()
+    {
+        var directory = Directory.CreateTempSubdirectory("aq-dotenv-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, ".env");
+            Directory.CreateDirectory(path);
+
+            var e = Assert.Throws<CivisEnvironmentException>(() => DotEnvFile.TryRead(path));
+            Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void TryRead_InvalidUtf8_ThrowsNamingTheFileWithoutItsText()
+    {
+        var directory = Directory.CreateTempSubdirectory("aq-dotenv-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, ".env");
+            File.WriteAllBytes(path, [.. "PASSWORD=Secr"u8, 0xC3, 0x28, .. "etWord\n"u8]);
+
+            var e = Assert.Throws<CivisEnvironmentException>(() => DotEnvFile.TryRead(path));
+            Assert.Contains(path, e.Message, StringComparison.Ordinal);
+            Assert.Contains("UTF-8", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("Secr", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void TryRead_Utf8WithByteOrderMark_IsRead()
+    {
+        var directory = Directory.CreateTempSubdirectory("aq-dotenv-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, ".env");
+            File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. "A=é\n"u8]);
+
+            Assert.Equal("é", DotEnvFile.TryRead(path)!.Single(p => p.Key == "A").Value);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }

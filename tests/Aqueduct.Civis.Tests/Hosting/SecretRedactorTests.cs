@@ -50,4 +50,59 @@ public sealed class SecretRedactorTests
 
         Assert.Equal("jane ran job 42", redactor.Redact("jane ran job 42"));
     }
+
+    [Fact]
+    public void Redact_KeyValueConnectionStringInUriVariable_PasswordIsMasked()
+    {
+        var redactor = SecretRedactor.FromEnvironment(Create(("POSTGRES_URI", "Host=db;Username=ita;Password='Hunter2;Secret';Database=ita")));
+
+        Assert.Equal("auth failed for *** at db", redactor.Redact("auth failed for Hunter2;Secret at db"));
+    }
+
+    [Fact]
+    public void Redact_PasswordsInTheQueryOfAPostgresUri_AreMasked()
+    {
+        var redactor = SecretRedactor.FromEnvironment(Create(("REDSHIFT_URI", "postgresql://rs/d?password=Qu3ry%20S3cret&sslpassword=Ssl-S3cretX")));
+
+        Assert.Equal("*** and ***", redactor.Redact("Qu3ry S3cret and Ssl-S3cretX"));
+    }
+
+    public static TheoryData<string, string> EncodedForms => new()
+    {
+        { "raw", "p@ss w&rd/é<\"'>+" },
+        { "percent, upper case", "p%40ss%20w%26rd%2F%C3%A9%3C%22%27%3E%2B" },
+        { "percent, lower case", "p%40ss%20w%26rd%2f%c3%a9%3c%22%27%3e%2b" },
+        { "form, + for space", "p%40ss+w%26rd%2F%C3%A9%3C%22%27%3E%2B" },
+        { "form, + for space, lower case", "p%40ss+w%26rd%2f%c3%a9%3c%22%27%3e%2b" },
+        { "JSON, System.Text.Json default", "p@ss w\\u0026rd/\\u00E9\\u003C\\u0022\\u0027\\u003E\\u002B" },
+        { "JSON, lower-case hex", "p@ss w\\u0026rd/\\u00e9\\u003c\\u0022\\u0027\\u003e\\u002b" },
+        { "JSON, minimal", "p@ss w&rd/é<\\\"'>+" },
+        { "XML", "p@ss w&amp;rd/é&lt;&quot;&apos;&gt;+" },
+        { "XML text", "p@ss w&amp;rd/é&lt;\"'&gt;+" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EncodedForms))]
+    public void Redact_SecretInAnyEncoding_IsMasked(string form, string text)
+    {
+        var redactor = SecretRedactor.FromEnvironment(Create(("BIKESHARE_PASSWORD", "p@ss w&rd/é<\"'>+")));
+
+        Assert.True("[***]" == redactor.Redact("[" + text + "]"), form);
+    }
+
+    [Fact]
+    public void Redact_ShortSecret_IsNotMaskedInsideOrdinaryWords()
+    {
+        var redactor = SecretRedactor.FromEnvironment(Create(("BIKESHARE_PASSWORD", "abc")));
+
+        Assert.Equal("abcdef *** xabc (***) ***.", redactor.Redact("abcdef abc xabc (abc) abc."));
+    }
+
+    [Fact]
+    public void Redact_LongSecret_IsMaskedInsideWords()
+    {
+        var redactor = SecretRedactor.FromEnvironment(Create(("BIKESHARE_PASSWORD", "hunter2x")));
+
+        Assert.Equal("x***y", redactor.Redact("xhunter2xy"));
+    }
 }

@@ -248,10 +248,20 @@ public class ManifestValidationTests
         Assert.Equal("shares[0].permission", Single(ManifestTexts.Minimal + "\nshares:\n  - {user: a, permission: owner}\n").Key);
     }
 
-    [Fact]
-    public void Parse_TagInTheImageName_Fails()
+    [Theory]
+    [InlineData("lacity/minimal:latest")]
+    [InlineData("lacity/minimal:1.0")]
+    [InlineData("registry.example:5000/lacity/minimal:1.0")]
+    [InlineData("minimal:2")]
+    public void Parse_TagInTheImageName_Fails(string name)
     {
-        Assert.Equal("image.name", Single(ManifestTexts.Minimal.Replace("lacity/minimal", "lacity/minimal:latest", StringComparison.Ordinal)).Key);
+        Assert.Equal("image.name", Single(ManifestTexts.Minimal.Replace("lacity/minimal", name, StringComparison.Ordinal)).Key);
+    }
+
+    [Fact]
+    public void Parse_RegistryWithAPortInTheImageName_IsNoTag()
+    {
+        Assert.Equal("registry.example:5000/lacity/minimal", CivisJobManifest.Parse(ManifestTexts.Minimal.Replace("lacity/minimal", "registry.example:5000/lacity/minimal", StringComparison.Ordinal)).Image.Name);
     }
 
     [Fact]

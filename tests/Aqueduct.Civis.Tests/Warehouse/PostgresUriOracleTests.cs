@@ -80,6 +80,89 @@ public sealed class PostgresUriOracleTests(OracleRolesFixture database) : IClass
         Assert.Equal(output.Trim(), (string?)await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task Format_SeveralHostsWithTheirPorts_PsqlTriesEachWithItsPort()
+    {
+        // Port 1 refuses the connection, so libpq must move on to the second host with its own port.
+        const string password = "all @:/?#[]%+&= \"'\\ é";
+        var role = database.RoleName(IndexOf(password));
+        var settings = new NpgsqlConnectionStringBuilder
+        {
+            Host = $"127.0.0.1:1,{Server.Host}:{Server.Port}",
+            Port = PostgresUri.DefaultPort,
+            Database = Server.Database,
+            Username = role,
+            Password = password,
+        };
+        var uri = PostgresUri.Format(settings);
+
+        var (exitCode, output) = await RunPsqlAsync(uri, "select current_user || '/' || inet_server_port()");
+
+        Assert.True(exitCode == 0, $"psql rejected the URI (exit {exitCode}): {output.Replace(password, "***", StringComparison.Ordinal)}");
+        Assert.Equal($"{role}/{Server.Port}", output.Trim());
+        Assert.Equal(PostgresUriTests.Settings(settings), PostgresUriTests.Settings(PostgresUri.Parse(uri)));
+    }
+
+    [Fact]
+    public async Task Format_EmptyUserNameWithPassword_PsqlUsesThePassword()
+    {
+        // The user name comes from PGUSER, the password only from the URI.
+        const string password = "colon:inside";
+        var role = database.RoleName(IndexOf(password));
+        var settings = new NpgsqlConnectionStringBuilder { Host = Server.Host, Port = Server.Port, Database = Server.Database, Password = password };
+        var uri = PostgresUri.Format(settings);
+
+        var (exitCode, output) = await RunPsqlAsync(uri, "select current_user", ("PGUSER", role));
+
+        Assert.True(exitCode == 0, $"psql rejected the URI (exit {exitCode}): {output.Replace(password, "***", StringComparison.Ordinal)}");
+        Assert.Equal(role, output.Trim());
+        Assert.Equal(password, PostgresUri.Parse(uri).Password);
+    }
+
+    [Fact]
+    public async Task Format_EveryLibpqParameter_PsqlAcceptsEachAndAppliesThem()
+    {
+        // Every setting with a libpq parameter (libpq 15 has no sslnegotiation or load_balance_hosts): psql rejects
+        // an unknown name or a bad value, and applies the ones the server can show.
+        const string password = "amp&and=equals";
+        var role = database.RoleName(IndexOf(password));
+        var settings = new NpgsqlConnectionStringBuilder
+        {
+            Host = Server.Host,
+            Port = Server.Port,
+            Database = Server.Database,
+            Username = role,
+            Password = password,
+            Passfile = "/dev/null",
+            Timeout = 7,
+            ClientEncoding = "LATIN1",
+            Options = "-c search_path=a,b -c statement_timeout=1234",
+            ApplicationName = "every & param = ok",
+            TcpKeepAlive = true,
+            TcpKeepAliveTime = 30,
+            TcpKeepAliveInterval = 5,
+            SslMode = SslMode.Disable,
+            SslCertificate = "/nonexistent/client.crt",
+            SslKey = "/nonexistent/client.key",
+            SslPassword = "ssl key & pw=?",
+            RootCertificate = "/nonexistent/root.crt",
+            ChannelBinding = ChannelBinding.Disable,
+            GssEncryptionMode = GssEncryptionMode.Disable,
+            KerberosServiceName = "krb svc",
+            TargetSessionAttributes = "read-write",
+        };
+        var uri = PostgresUri.Format(settings);
+
+        var (exitCode, output) = await RunPsqlAsync(
+            uri,
+            "select current_user || '|' || current_setting('application_name') || '|' || current_setting('search_path') || '|' || " +
+            "current_setting('statement_timeout') || '|' || current_setting('client_encoding')");
+
+        Assert.True(exitCode == 0, $"psql rejected the URI (exit {exitCode}): {output.Replace(password, "***", StringComparison.Ordinal)}");
+        Assert.Equal($"{role}|every & param = ok|a,b|1234ms|LATIN1", output.Trim());
+        Assert.Equal(PostgresUriTests.Settings(settings), PostgresUriTests.Settings(PostgresUri.Parse(uri)));
+    }
+
     /// <summary>The ways people percent-encode a URI part.</summary>
     private static readonly (string Name, Func<string, string> Encode)[] StandardEncodings =
     [
@@ -102,7 +185,7 @@ public sealed class PostgresUriOracleTests(OracleRolesFixture database) : IClass
         return result.ToString();
     }
 
-    private static async Task<(int ExitCode, string Output)> RunPsqlAsync(string uri, string sql)
+    private static async Task<(int ExitCode, string Output)> RunPsqlAsync(string uri, string sql, params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo("psql")
         {
@@ -123,6 +206,11 @@ public sealed class PostgresUriOracleTests(OracleRolesFixture database) : IClass
 
         start.Environment["PGCONNECT_TIMEOUT"] = "10";
         start.Environment["PGPASSFILE"] = "/dev/null";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException("psql did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

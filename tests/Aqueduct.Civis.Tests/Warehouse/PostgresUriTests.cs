@@ -115,10 +115,133 @@ public class PostgresUriTests
     public void Parse_SslTrue_MeansRequire() => Assert.Equal(SslMode.Require, PostgresUri.Parse("postgresql://h/d?ssl=true").SslMode);
 
     [Fact]
-    public void Parse_UnknownParameters_ThrowNamingEveryOne()
+    public void Parse_UnknownParameters_ThrowNamingEveryPositionNotTheText()
     {
+        // An unknown name may be a piece of a password with a raw '/' in it, so it is named by position.
         var e = Assert.Throws<FormatException>(() => PostgresUri.Parse("postgresql://h/d?sslmode=require&foo=1&bar=2"));
-        Assert.Contains("'foo', 'bar'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("2, 3", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("foo", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("bar", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnknownParameterThatDiffersInCase_SuggestsTheKnownName()
+    {
+        var e = Assert.Throws<FormatException>(() => PostgresUri.Parse("postgresql://h/d?SSLMode=require"));
+        Assert.Contains("'sslmode'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_RawQuestionMarkAndHashInPassword_AreTheUserInfoAsInLibpq()
+    {
+        // libpq's user-info ends at the first '@' before any '/': '?' and '#' do not end it.
+        var b = PostgresUri.Parse("postgresql://u:Pa?ss#wd@h:6000/d");
+        Assert.Equal(("u", "Pa?ss#wd", "h", 6000, "d"), (b.Username, b.Password, b.Host, b.Port, b.Database));
+    }
+
+    [Fact]
+    public void Parse_RawAtInPassword_UserInfoEndsAtTheFirstAtAndTheHostIsRejected()
+    {
+        var e = Assert.Throws<FormatException>(() => PostgresUri.Parse("postgresql://u:Se@cretWord@h/d"));
+        Assert.DoesNotContain("cretWord", e.Message, StringComparison.Ordinal);
+        Assert.Contains("%40", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_RawSlashInPassword_IsRejectedWithoutQuotingIt()
+    {
+        // libpq reads "u" as the host and "Sec" as its port: the message says so without the text.
+        var e = Assert.Throws<FormatException>(() => PostgresUri.Parse("postgresql://u:Sec/retWord@h/d"));
+        Assert.DoesNotContain("Sec", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("retWord", e.Message, StringComparison.Ordinal);
+        Assert.Contains("%2F", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("postgresql://u:Sec/1234?retWordX@h/d")]
+    [InlineData("postgresql://u:5432/retWordX?x=1@h/d")]
+    [InlineData("postgresql://h/d?password=retWordX=1")]
+    [InlineData("postgresql://h/d?sslmode=retWordX")]
+    [InlineData("postgresql://h/d?load_balance_hosts=retWordX")]
+    [InlineData("postgresql://h/d?target_session_attrs=retWordX")]
+    [InlineData("postgresql://h/d?port=retWordX")]
+    [InlineData("postgresql://h:retWordX/d")]
+    [InlineData("postgresql://h/d?retWordX")]
+    [InlineData("postgresql://h/d?retWordX=1")]
+    [InlineData("postgresql://[retWordX/d")]
+    [InlineData("postgresql://[::1]retWordX/d")]
+    [InlineData("postgresql://u:retWordX\0@h/d")]
+    public void Parse_Malformed_MessageNeverQuotesTheText(string uri)
+    {
+        var e = Assert.Throws<FormatException>(() => PostgresUri.Parse(uri));
+        Assert.DoesNotContain("retWord", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_SecondEqualsInValue_IsRejectedAsLibpqDoes() =>
+        Assert.Throws<FormatException>(() => PostgresUri.Parse("postgresql://h/d?application_name=a=b"));
+
+    [Fact]
+    public void Parse_EmptyPort_DefaultsAsLibpqDoes() => Assert.Equal(5432, PostgresUri.Parse("postgresql://h:/d").Port);
+
+    [Fact]
+    public void Parse_EmptyIPv6Host_IsRejected() => Assert.Throws<FormatException>(() => PostgresUri.Parse("postgresql://[]:1/d"));
+
+    [Fact]
+    public void Format_SeveralHostsWithTheirPorts_WritesEachPort()
+    {
+        var b = PostgresUri.Parse("postgresql://h1,h2:5433,[::1]:5434/db");
+        Assert.Equal("postgresql://h1:5432,h2:5433,[::1]:5434/db", PostgresUri.Format(b));
+    }
+
+    [Fact]
+    public void Format_EmptyUserNameWithPassword_KeepsThePassword()
+    {
+        var b = new NpgsqlConnectionStringBuilder { Host = "h", Password = "p w" };
+        Assert.Equal("postgresql://:p%20w@h", PostgresUri.Format(b));
+        Assert.Equal("p w", PostgresUri.Parse(PostgresUri.Format(b)).Password);
+    }
+
+    [Fact]
+    public void FormatThenParse_EveryLibpqParameter_RoundTrips()
+    {
+        var b = EveryParameter();
+        var back = PostgresUri.Parse(PostgresUri.Format(b));
+        Assert.Equal(string.Join("; ", Settings(b)), string.Join("; ", Settings(back)));
+    }
+
+    internal static NpgsqlConnectionStringBuilder EveryParameter() => new()
+    {
+        Host = "h1:6001,[::1]:6002,h3:5432",
+        Port = 5432,
+        Database = "d b/x",
+        Username = "u@x",
+        Password = "p:w/@?#&= ",
+        Passfile = "/etc/pg pass",
+        Timeout = 7,
+        ClientEncoding = "LATIN1",
+        Options = "-c search_path=a,b",
+        ApplicationName = "app & name",
+        TcpKeepAlive = true,
+        TcpKeepAliveTime = 30,
+        TcpKeepAliveInterval = 5,
+        SslMode = SslMode.Disable,
+        SslCertificate = "/c/cert.pem",
+        SslKey = "/c/key.pem",
+        SslPassword = "ssl&pw=",
+        RootCertificate = "/c/root.pem",
+        SslNegotiation = SslNegotiation.Direct,
+        ChannelBinding = ChannelBinding.Disable,
+        GssEncryptionMode = GssEncryptionMode.Require,
+        KerberosServiceName = "krb svc",
+        TargetSessionAttributes = "read-write",
+        LoadBalanceHosts = true,
+    };
+
+    internal static SortedDictionary<string, string> Settings(NpgsqlConnectionStringBuilder b)
+    {
+        var copy = new NpgsqlConnectionStringBuilder(b.ConnectionString);
+        return new(copy.Keys.Cast<string>().ToDictionary(k => k, k => Convert.ToString(copy[k], System.Globalization.CultureInfo.InvariantCulture) ?? ""), StringComparer.Ordinal);
     }
 
     [Theory]

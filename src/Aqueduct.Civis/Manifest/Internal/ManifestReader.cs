@@ -161,9 +161,10 @@ internal sealed class ManifestReader
 
         var image = Keys(map, "image", ImageKeys);
         var name = RequiredString(image, map, "name", "image") ?? "";
-        if (name.Contains(':', StringComparison.Ordinal) && !name.Contains('/', StringComparison.Ordinal) || name.EndsWith(":latest", StringComparison.Ordinal))
+        // A tag is a ':' in the last path segment ("registry:5000/team/job" has a port, not a tag).
+        if (name[(name.LastIndexOf('/') + 1)..].Contains(':', StringComparison.Ordinal) || name.Contains('@', StringComparison.Ordinal))
         {
-            Error(image["name"].Start, "image.name", "must not carry the tag: put it in image.tag.");
+            Error(image["name"].Start, "image.name", $"'{name}' carries a tag or digest: give the name alone and the tag in image.tag.");
         }
 
         var tag = image.TryGetValue("tag", out var tagNode) ? String(tagNode, "image.tag") : null;

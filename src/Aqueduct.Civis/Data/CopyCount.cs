@@ -1,0 +1,4 @@
+namespace Aqueduct.Civis;
+
+/// <summary>The rows a COPY sent, and the rows the server reported taking (<c>COPY n</c>) when known.</summary>
+internal readonly record struct CopyCount(long Sent, long? Taken);

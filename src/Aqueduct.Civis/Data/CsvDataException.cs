@@ -1,0 +1,4 @@
+namespace Aqueduct.Civis;
+
+/// <summary>The CSV's bytes are malformed where only this library reads them (the header, the gzip framing).</summary>
+internal sealed class CsvDataException(string message, Exception? innerException = null) : Exception(message, innerException);
