@@ -22,6 +22,11 @@ public sealed partial class FakeCivisApi
 
         lock (_gate)
         {
+            if (RouteDeploy(method, path, query, body) is { } deploy)
+            {
+                return deploy;
+            }
+
             var kind = Kinds.FirstOrDefault(k => k.Path == area);
             var runsHere = kind is { OwnRuns: true } || area == "/jobs";
             switch (method, area, id, sub, sid, leaf)
