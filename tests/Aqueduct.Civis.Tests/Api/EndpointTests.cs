@@ -20,7 +20,7 @@ public sealed class EndpointTests : IAsyncLifetime
         _api = await FakeCivisApi.StartAsync();
         var options = _api.CreateClientOptions();
         options.TimeProvider = _time;
-        options.AttemptTimeout = TimeSpan.FromDays(1);
+        options.Transport.AttemptTimeout = TimeSpan.FromDays(1);
         _client = new CivisClient(options);
     }
 

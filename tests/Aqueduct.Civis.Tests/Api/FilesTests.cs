@@ -16,7 +16,7 @@ public sealed class FilesTests : IAsyncLifetime
     {
         var options = _api.CreateClientOptions();
         options.TimeProvider = _time;
-        options.AttemptTimeout = TimeSpan.FromDays(1);
+        options.Transport.AttemptTimeout = TimeSpan.FromDays(1);
         configure?.Invoke(options);
         return new CivisClient(options);
     }
@@ -50,7 +50,7 @@ public sealed class FilesTests : IAsyncLifetime
     [Fact]
     public async Task UploadAsync_LargeContent_UploadsPartsAndCompletes()
     {
-        var client = Client(o => { o.MultipartThreshold = 8 * 1024; o.MinPartSize = 1024; });
+        var client = Client(o => { o.Uploads.MultipartThreshold = 8 * 1024; o.Uploads.MinPartSize = 1024; });
         var content = Content(20_000);
         var id = await client.Files.UploadAsync(new MemoryStream(content), "big.bin", cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(content, _api.GetFileContent(id));
@@ -62,7 +62,7 @@ public sealed class FilesTests : IAsyncLifetime
     [Fact]
     public async Task UploadAsync_PartFailsOnceThenSucceeds_IsRetried()
     {
-        var client = Client(o => { o.MultipartThreshold = 8 * 1024; o.MinPartSize = 1024; });
+        var client = Client(o => { o.Uploads.MultipartThreshold = 8 * 1024; o.Uploads.MinPartSize = 1024; });
         _api.Faults.Enqueue(FakeFault.Status(500).For("PUT", "/_storage/parts/*/3"));
         var content = Content(20_000);
         var id = await FakeTime.DriveAsync(_time, client.Files.UploadAsync(new MemoryStream(content), "big.bin", cancellationToken: TestContext.Current.CancellationToken));
@@ -72,7 +72,7 @@ public sealed class FilesTests : IAsyncLifetime
     [Fact]
     public async Task UploadAsync_PartFailsBeyondRetries_FailsNamingThePartAndCompletesNothing()
     {
-        var client = Client(o => { o.MultipartThreshold = 8 * 1024; o.MinPartSize = 1024; o.MaxRetryAttempts = 2; });
+        var client = Client(o => { o.Uploads.MultipartThreshold = 8 * 1024; o.Uploads.MinPartSize = 1024; o.Retry.MaxRetryAttempts = 2; });
         _api.Faults.Enqueue(FakeFault.Status(503).For("PUT", "/_storage/parts/*/2").Repeat(100));
         var task = client.Files.UploadAsync(new MemoryStream(Content(20_000)), "big.bin", cancellationToken: TestContext.Current.CancellationToken);
         await FakeTime.DriveAsync(_time, (Task)task, TimeSpan.FromSeconds(1));
