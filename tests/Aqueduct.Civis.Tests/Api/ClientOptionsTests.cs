@@ -19,7 +19,7 @@ public sealed class ClientOptionsTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Groups_NewOptions_HoldTheDocumentedDefaults()
+    public void Constructor_NewOptions_HoldsTheDocumentedDefaults()
     {
         var options = new CivisClientOptions();
         Assert.Equal(TimeSpan.FromSeconds(100), options.Transport.AttemptTimeout);
@@ -39,7 +39,7 @@ public sealed class ClientOptionsTests : IAsyncLifetime
     }
 
     [Fact]
-    public void FlatProperty_Set_ChangesItsGroup()
+    public void FlatProperties_SetOnOptions_ChangeTheirGroup()
     {
         var options = new CivisClientOptions { PollInterval = TimeSpan.FromMilliseconds(5), MaxRetryAttempts = 2, MinPartSize = 1024, AttemptTimeout = TimeSpan.FromSeconds(3) };
         Assert.Equal(TimeSpan.FromMilliseconds(5), options.Polling.Interval);

@@ -115,14 +115,14 @@ public sealed class ContractTests
 
     [Theory]
     [MemberData(nameof(Operations))]
-    public void Operation_TypedByClient_ExistsInSpecWithThatMethod(string method, string path)
+    public void All_TypedOperation_ExistsInSpecWithThatMethod(string method, string path)
     {
         Assert.True(SpecOperation(method, path) is not null, $"{method} {path} is not in the spec");
     }
 
     [Theory]
     [MemberData(nameof(OperationsWithRequestBody))]
-    public void RequestBody_EveryProperty_IsInTheOperationsBodySchema(string method, string path)
+    public void All_RequestBodyProperty_IsInTheOperationsBodySchema(string method, string path)
     {
         var operation = Find(method, path);
         var body = SpecOperation(method, path)!.Value.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("in").GetString() == "body");
@@ -165,7 +165,7 @@ public sealed class ContractTests
 
     [Theory]
     [MemberData(nameof(OperationsWithRecordedAnswer))]
-    public void RecordedExample_DeserializesIntoModel_WithoutLosingAProperty(string method, string path)
+    public void All_RecordedAnswer_DeserializesIntoModelWithoutLosingAProperty(string method, string path)
     {
         var operation = Find(method, path);
         var answers = RecordedAnswers(method, path);

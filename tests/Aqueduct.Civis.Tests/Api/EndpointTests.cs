@@ -52,7 +52,7 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Users_GetMe_ReturnsRecordedUser()
+    public async Task GetMeAsync_FakeApi_ReturnsRecordedUser()
     {
         var me = await _client.Users.GetMeAsync(Ct);
         Assert.NotNull(me.Id);
@@ -61,7 +61,7 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Databases_ListAndLookups_Work()
+    public async Task GetIdAsync_ListedDatabaseName_FindsItAndNamesKnownOnesWhenMissing()
     {
         var databases = await ToListAsync(_client.Databases.ListAsync(Ct));
         Assert.NotEmpty(databases);
@@ -75,7 +75,7 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Databases_GetTableThatDoesNotExist_ReturnsNull()
+    public async Task GetTableAsync_TableDoesNotExist_ReturnsNull()
     {
         _api.Faults.Enqueue(FakeFault.Status(404).For("GET", "/databases/1/schemas/public/tables/missing"));
         Assert.Null(await _client.Databases.GetTableAsync(1, "public", "missing", Ct));
@@ -83,7 +83,7 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Credentials_AndRemoteHosts_List()
+    public async Task GetDefaultDatabaseCredentialAsync_FakeApi_AsksForTheDefaultCredential()
     {
         var credential = await _client.Credentials.GetDefaultDatabaseCredentialAsync(Ct);
         Assert.NotNull(credential.Id);
@@ -93,7 +93,7 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ContainerScripts_CreateRunOutputsAndList_Work()
+    public async Task CreateContainerAsync_ThenRunOutputsAndLogs_EachCallWorks()
     {
         var script = await _client.Scripts.CreateContainerAsync(new ContainerScriptCreateRequest
         {
@@ -151,7 +151,7 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Jobs_StartAndWait_Work()
+    public async Task WaitForRunAsync_StartedJobRun_ReturnsSucceededRun()
     {
         var id = _api.AddContainerScript();
         var run = await _client.Jobs.StartRunAsync(id, Ct);
@@ -162,7 +162,7 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Imports_CsvCreateRunAndWait_Work()
+    public async Task WaitForCsvRunAsync_StartedImportRun_ReturnsSucceededRun()
     {
         var fileId = await _client.Files.UploadAsync(new MemoryStream("a,b\n1,2\n"u8.ToArray()), "in.csv", cancellationToken: Ct);
         var import = await _client.Imports.CreateCsvAsync(new CsvImportCreateRequest
@@ -181,7 +181,7 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Queries_CreateAndWait_Work()
+    public async Task WaitAsync_CreatedQuery_ReturnsSucceededQuery()
     {
         var query = await _client.Queries.CreateAsync(new QueryCreateRequest { Database = 1, Sql = "select 1", PreviewRows = 10 }, Ct);
         var done = await FakeTime.DriveAsync(_time, _client.Queries.WaitAsync(query.Id!.Value, Ct));
@@ -190,7 +190,7 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Services_TokensAndShareLink_Work()
+    public async Task CreateShareLinkAsync_NewTokenName_LinksToTheServiceWithItsToken()
     {
         var service = await _client.Services.GetAsync(77, Ct);
         Assert.NotNull(service.CurrentUrl);
@@ -209,7 +209,7 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AddCivisClient_ResolvesSingletonThatWorks()
+    public async Task AddCivisClient_Configured_ResolvesOneSingletonThatWorks()
     {
         var services = new ServiceCollection();
         services.AddCivisClient(o =>

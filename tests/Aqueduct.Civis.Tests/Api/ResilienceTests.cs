@@ -273,7 +273,7 @@ public sealed class ResilienceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Logging_RetryAndRateLimit_LoggedWithoutKey()
+    public async Task GetAsync_RetryAndRateLimit_LoggedWithoutKey()
     {
         var logs = new ListLoggerFactory();
         _api.Faults.Enqueue(FakeFault.Status(503));

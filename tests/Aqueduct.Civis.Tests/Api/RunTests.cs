@@ -172,7 +172,7 @@ public sealed class RunTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task QueriesWaitAsync_QueryFails_ThrowsNamingTheQueryAndItsError()
+    public async Task WaitAsync_QueryFails_ThrowsNamingTheQueryAndItsError()
     {
         var ct = TestContext.Current.CancellationToken;
         var query = await _client.Queries.CreateAsync(new QueryCreateRequest { Database = 1, Sql = "select nope", PreviewRows = 10 }, ct);
