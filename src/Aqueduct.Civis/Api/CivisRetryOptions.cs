@@ -13,11 +13,11 @@ public sealed class CivisRetryOptions
     public int MaxRetryAttempts { get; set; } = CivisDefaults.MaxRetryAttempts;
 
     /// <summary>The median first backoff delay; later ones grow exponentially, with jitter, up to <see cref="MaxDelay"/>.</summary>
-    /// <value>The default value is 1 second.</value>
+    /// <value>The default value is 1 second; at most 1 day (Polly's limit).</value>
     public TimeSpan BaseDelay { get; set; } = CivisDefaults.RetryBaseDelay;
 
     /// <summary>The longest computed backoff delay. A longer <c>Retry-After</c> from the server is still honoured.</summary>
-    /// <value>The default value is 60 seconds.</value>
+    /// <value>The default value is 60 seconds; at most 1 day (Polly's limit).</value>
     public TimeSpan MaxDelay { get; set; } = CivisDefaults.RetryMaxDelay;
 
     /// <summary>
@@ -29,7 +29,8 @@ public sealed class CivisRetryOptions
 
     /// <summary>
     /// The source of the jitter, a function returning values in [0, 1), handed to Polly's
-    /// <c>RetryStrategyOptions.Randomizer</c>; tests pass a fixed one. <see langword="null"/> uses Polly's thread-safe default.
+    /// <c>RetryStrategyOptions.Randomizer</c>; tests pass a fixed one. Concurrent calls share it, so it must be
+    /// thread-safe. <see langword="null"/> uses Polly's thread-safe default.
     /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public Func<double>? Randomizer { get; set; }
@@ -42,6 +43,7 @@ public sealed class CivisRetryOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BaseDelay, TimeSpan.Zero, "Retry." + nameof(BaseDelay));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(BaseDelay, TimeSpan.FromDays(1), "Retry." + nameof(BaseDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDelay, TimeSpan.Zero, "Retry." + nameof(MaxDelay));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxDelay, TimeSpan.FromDays(1), "Retry." + nameof(MaxDelay));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Budget, TimeSpan.Zero, "Retry." + nameof(Budget));
     }
 }
