@@ -24,7 +24,7 @@ public sealed class FilesTests : IAsyncLifetime
     private static byte[] Content(int length) => [.. Enumerable.Range(0, length).Select(i => (byte)(i * 31 % 251))];
 
     [Fact]
-    public async Task UploadAsync_SmallContent_PostsFormAndDownloadsTheSameBytes()
+    public async Task UploadAsync_SmallContent_PostsOneUnauthorizedForm()
     {
         var client = Client();
         var content = Content(10_000);
@@ -32,11 +32,23 @@ public sealed class FilesTests : IAsyncLifetime
         Assert.Equal(content, _api.GetFileContent(id));
         var upload = Assert.Single(_api.Requests, r => r.Path == $"/_storage/upload/{id}");
         Assert.False(upload.Authorized);
+        Assert.DoesNotContain(_api.Requests, r => r.Path.StartsWith("/_storage/parts/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OpenReadAsync_UploadedFile_DownloadsTheSameBytesFromStorage()
+    {
+        var client = Client();
+        var content = Content(10_000);
+        var id = await client.Files.UploadAsync(new MemoryStream(content), "small.csv", cancellationToken: TestContext.Current.CancellationToken);
 
         await using var stream = await client.Files.OpenReadAsync(id, TestContext.Current.CancellationToken);
         using var copy = new MemoryStream();
         await stream.CopyToAsync(copy, TestContext.Current.CancellationToken);
+
         Assert.Equal(content, copy.ToArray());
+        var download = Assert.Single(_api.Requests, r => r.Method == "GET" && r.Path == $"/_storage/files/{id}");
+        Assert.False(download.Authorized);
     }
 
     [Fact]
