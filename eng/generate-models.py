@@ -2,12 +2,13 @@
 """Generates the Civis API model classes (src/Aqueduct.Civis/Api/Models/*.cs) from the spec.
 
 Run from the repository root: python3 eng/generate-models.py
-The spec is the copy embedded in the Testing project. To type another definition, add it to
-NAMES (spec definition -> C# type) and run again.
+The spec is eng/civis-api/civis_api_spec.json, the one copy (the Testing project embeds it,
+see eng/civis-api/SPEC-NOTE.md). To type another definition, add it to NAMES (spec definition ->
+C# type) and run again.
 """
 import json, os, re, html
 
-SPEC = 'src/Aqueduct.Civis.Testing/FakeCivisApi/civis_api_spec.json'
+SPEC = 'eng/civis-api/civis_api_spec.json'
 OUT = 'src/Aqueduct.Civis/Api/Models'
 
 # Spec definition -> C# type name. Nested definitions not listed keep their spec name.

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Aqueduct.Civis;
 
 /// <summary>
@@ -46,8 +44,9 @@ public class CivisApiException : Exception
     public Api.CivisRateLimit? RateLimit { get; init; }
 
     /// <summary>
-    /// Whether the same call may succeed later: no response, 408, 429 or a 5xx status. By the time
-    /// the exception is thrown the client's own retries are spent.
+    /// Whether the same call may succeed later: no response, or 408, 429, 500, 502, 503 or 504, the statuses the
+    /// client's retry predicate retries (one list serves both). By the time the exception is thrown the client's own
+    /// retries are spent.
     /// </summary>
-    public bool IsTransient => StatusCode is 0 or (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500;
+    public bool IsTransient => Api.Internal.TransientStatusCodes.IsTransient(StatusCode);
 }

@@ -43,10 +43,10 @@ public class CivisClient
         Databases = new DatabasesClient(_pipeline);
         Credentials = new CredentialsClient(_pipeline);
         RemoteHosts = new RemoteHostsClient(_pipeline);
-        Scripts = new ScriptsClient(_pipeline, this);
-        Jobs = new JobsClient(_pipeline, this);
+        Scripts = new ScriptsClient(_pipeline);
+        Jobs = new JobsClient(_pipeline);
         Files = new FilesClient(_pipeline);
-        Imports = new ImportsClient(_pipeline, this);
+        Imports = new ImportsClient(_pipeline);
         Queries = new QueriesClient(_pipeline);
         JsonValues = new JsonValuesClient(_pipeline);
         Services = new ServicesClient(_pipeline);
@@ -137,7 +137,7 @@ public class CivisClient
     /// <param name="path">The list's path, such as <c>reports</c>.</param>
     /// <param name="query">Filters in query-string form (<c>a=1&amp;b=2</c>), without <c>limit</c> or <c>page_num</c>.</param>
     /// <param name="pageSize">
-    /// Items per page; by default <see cref="CivisClientOptions.PageSize"/>, or else 50, the smallest
+    /// Items per page; by default <see cref="CivisTransportOptions.PageSize"/>, or else 50, the smallest
     /// maximum of any list in the API (check the operation's maximum before asking for more).
     /// </param>
     /// <param name="cancellationToken">Cancels the listing.</param>
@@ -154,7 +154,7 @@ public class CivisClient
             throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The page size must be at least 1.");
         }
 
-        var limit = pageSize ?? _pipeline.Options.PageSize ?? 50;
+        var limit = pageSize ?? _pipeline.Options.Transport.PageSize ?? 50;
         return CivisPager.ListAsync(_pipeline, path, query, limit, CivisJsonContext.Default.ListJsonElement, cancellationToken, ignorePageSizeOption: true);
     }
 

@@ -1,15 +1,29 @@
+using System.ComponentModel;
+using Aqueduct.Civis.Api;
+using Aqueduct.Civis.Api.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace Aqueduct.Civis;
 
 /// <summary>
-/// Settings of a <see cref="CivisClient"/>: where the API is, the key, the run it works for, and how
-/// it times out, retries, pages and polls. Defaults are documented on each property.
+/// Settings of a <see cref="CivisClient"/>: where the API is, the key and the run it works for, then one group per
+/// concern: <see cref="Transport"/> (timeouts, body cap, page size), <see cref="Retry"/>, <see cref="Polling"/> and
+/// <see cref="Uploads"/>. Defaults are documented on each property.
 /// </summary>
+/// <example>
+/// <code>
+/// var options = CivisClientOptions.FromEnvironment(environment);
+/// options.Retry.MaxRetryAttempts = 3;
+/// options.Polling.MaxInterval = TimeSpan.FromSeconds(5);
+/// </code>
+/// </example>
 public sealed class CivisClientOptions
 {
-    /// <summary>The default API address, <c>https://api.civisanalytics.com/</c>.</summary>
-    public static readonly Uri DefaultBaseAddress = new("https://api.civisanalytics.com/");
+    /// <summary>The default API address, <c>https://api.civisanalytics.com/</c> (also <see cref="CivisEnvironment.DefaultApiEndpoint"/>).</summary>
+    public static readonly Uri DefaultBaseAddress = CivisDefaults.ApiEndpoint;
+
+    /// <summary>The default of <see cref="CivisTransportOptions.MaxResponseBodySize"/>: 64 MiB.</summary>
+    public const long DefaultMaxResponseBodySize = CivisDefaults.MaxResponseBodySize;
 
     /// <summary>
     /// Options for the run the environment describes: the API key (<c>CIVIS_API_KEY</c>), the address
@@ -45,67 +59,17 @@ public sealed class CivisClientOptions
     /// <summary>The run this process is, sent as <c>X-Civis-Run-ID</c> when set.</summary>
     public int? RunId { get; set; }
 
-    /// <summary>How long one attempt of a request may take before it is abandoned (and retried when that is safe).</summary>
-    /// <value>The default value is 100 seconds.</value>
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(100);
+    /// <summary>How each call goes over the wire: the per-attempt timeout, the largest body read, the page size.</summary>
+    public CivisTransportOptions Transport { get; private set; } = new();
 
-    /// <summary>How many times a failed request is retried at most.</summary>
-    /// <value>The default value is 8.</value>
-    public int MaxRetryAttempts { get; set; } = 8;
+    /// <summary>How failed calls are retried: attempts, backoff, jitter and the total budget.</summary>
+    public CivisRetryOptions Retry { get; private set; } = new();
 
-    /// <summary>The first backoff delay; each retry doubles it, with jitter, up to <see cref="RetryMaxDelay"/>.</summary>
-    /// <value>The default value is 1 second.</value>
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How runs, queries and live logs are polled until they end.</summary>
+    public CivisPollingOptions Polling { get; private set; } = new();
 
-    /// <summary>The longest computed backoff delay. A longer <c>Retry-After</c> from the server is still honoured.</summary>
-    /// <value>The default value is 60 seconds.</value>
-    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>
-    /// The total time budget of one call, retries and waits included: no retry is started whose wait
-    /// would end past it.
-    /// </summary>
-    /// <value>The default value is 10 minutes.</value>
-    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromMinutes(10);
-
-    /// <summary>Items asked for per page by list calls; <see langword="null"/> asks for each endpoint's maximum.</summary>
-    /// <value>The default value is <see langword="null"/>.</value>
-    public int? PageSize { get; set; }
-
-    /// <summary>The first wait between two polls of a run.</summary>
-    /// <value>The default value is 1 second.</value>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>The factor by which the wait between polls grows.</summary>
-    /// <value>The default value is 1.2.</value>
-    public double PollBackoffFactor { get; set; } = 1.2;
-
-    /// <summary>The longest wait between two polls of a run.</summary>
-    /// <value>The default value is 15 seconds.</value>
-    public TimeSpan PollMaxInterval { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>Files at least this large are uploaded in parts (multipart upload).</summary>
-    /// <value>The default value is 50 MiB.</value>
-    public long MultipartThreshold { get; set; } = 50L * 1024 * 1024;
-
-    /// <summary>The smallest part of a multipart upload.</summary>
-    /// <value>The default value is 5 MiB (the storage service's minimum).</value>
-    public long MinPartSize { get; set; } = 5L * 1024 * 1024;
-
-    /// <summary>How many parts of a multipart upload are sent at the same time.</summary>
-    /// <value>The default value is 4.</value>
-    public int MaxParallelUploads { get; set; } = 4;
-
-    /// <summary>
-    /// The largest response body, in bytes, the client reads into memory (every JSON answer); a larger one fails
-    /// with a <see cref="CivisApiException"/> saying so, without a retry. File downloads
-    /// (<see cref="Api.FilesClient.OpenReadAsync"/>) are streams and are not capped.
-    /// </summary>
-    /// <value>The default value is 64 MiB (<see cref="DefaultMaxResponseBodySize"/>); at most <see cref="Array.MaxLength"/>.</value>
-    public long MaxResponseBodySize { get; set; } = DefaultMaxResponseBodySize;
-
-    /// <summary>The default of <see cref="MaxResponseBodySize"/>: 64 MiB.</summary>
-    public const long DefaultMaxResponseBodySize = 64L * 1024 * 1024;
+    /// <summary>How files are uploaded: when in parts, how large, how many at once.</summary>
+    public CivisUploadOptions Uploads { get; private set; } = new();
 
     /// <summary>The clock used for backoff, timeouts and polling; tests pass a fake one.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
@@ -114,10 +78,72 @@ public sealed class CivisClientOptions
     /// <summary>Where the client logs (category <c>Aqueduct.Civis.CivisClient</c>); <see langword="null"/> logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>A copy of these options, so a client is not affected by later changes.</summary>
-    internal CivisClientOptions Clone() => (CivisClientOptions)MemberwiseClone();
+    // ---- The flat forms of the grouped settings, kept so settings written before the groups keep working.
 
-    /// <summary>Checks the settings and names the one at fault.</summary>
+    /// <summary>Same as <see cref="CivisTransportOptions.AttemptTimeout"/> of <see cref="Transport"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public TimeSpan AttemptTimeout { get => Transport.AttemptTimeout; set => Transport.AttemptTimeout = value; }
+
+    /// <summary>Same as <see cref="CivisTransportOptions.MaxResponseBodySize"/> of <see cref="Transport"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public long MaxResponseBodySize { get => Transport.MaxResponseBodySize; set => Transport.MaxResponseBodySize = value; }
+
+    /// <summary>Same as <see cref="CivisTransportOptions.PageSize"/> of <see cref="Transport"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public int? PageSize { get => Transport.PageSize; set => Transport.PageSize = value; }
+
+    /// <summary>Same as <see cref="CivisRetryOptions.MaxRetryAttempts"/> of <see cref="Retry"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public int MaxRetryAttempts { get => Retry.MaxRetryAttempts; set => Retry.MaxRetryAttempts = value; }
+
+    /// <summary>Same as <see cref="CivisRetryOptions.BaseDelay"/> of <see cref="Retry"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public TimeSpan RetryBaseDelay { get => Retry.BaseDelay; set => Retry.BaseDelay = value; }
+
+    /// <summary>Same as <see cref="CivisRetryOptions.MaxDelay"/> of <see cref="Retry"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public TimeSpan RetryMaxDelay { get => Retry.MaxDelay; set => Retry.MaxDelay = value; }
+
+    /// <summary>Same as <see cref="CivisRetryOptions.Budget"/> of <see cref="Retry"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public TimeSpan RetryBudget { get => Retry.Budget; set => Retry.Budget = value; }
+
+    /// <summary>Same as <see cref="CivisPollingOptions.Interval"/> of <see cref="Polling"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public TimeSpan PollInterval { get => Polling.Interval; set => Polling.Interval = value; }
+
+    /// <summary>Same as <see cref="CivisPollingOptions.BackoffFactor"/> of <see cref="Polling"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public double PollBackoffFactor { get => Polling.BackoffFactor; set => Polling.BackoffFactor = value; }
+
+    /// <summary>Same as <see cref="CivisPollingOptions.MaxInterval"/> of <see cref="Polling"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public TimeSpan PollMaxInterval { get => Polling.MaxInterval; set => Polling.MaxInterval = value; }
+
+    /// <summary>Same as <see cref="CivisUploadOptions.MultipartThreshold"/> of <see cref="Uploads"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public long MultipartThreshold { get => Uploads.MultipartThreshold; set => Uploads.MultipartThreshold = value; }
+
+    /// <summary>Same as <see cref="CivisUploadOptions.MinPartSize"/> of <see cref="Uploads"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public long MinPartSize { get => Uploads.MinPartSize; set => Uploads.MinPartSize = value; }
+
+    /// <summary>Same as <see cref="CivisUploadOptions.MaxParallelUploads"/> of <see cref="Uploads"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public int MaxParallelUploads { get => Uploads.MaxParallelUploads; set => Uploads.MaxParallelUploads = value; }
+
+    /// <summary>A deep copy of these options, so a client is not affected by later changes, to a group either.</summary>
+    internal CivisClientOptions Clone()
+    {
+        var copy = (CivisClientOptions)MemberwiseClone();
+        copy.Transport = Transport.Clone();
+        copy.Retry = Retry.Clone();
+        copy.Polling = Polling.Clone();
+        copy.Uploads = Uploads.Clone();
+        return copy;
+    }
+
+    /// <summary>Checks the settings and names the one at fault (<c>Retry.MaxRetryAttempts</c>, say).</summary>
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(BaseAddress, nameof(BaseAddress));
@@ -127,20 +153,9 @@ public sealed class CivisClientOptions
             throw new ArgumentException($"{nameof(BaseAddress)} must be an absolute URI.", nameof(BaseAddress));
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(MaxRetryAttempts, nameof(MaxRetryAttempts));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AttemptTimeout, TimeSpan.Zero, nameof(AttemptTimeout));
-        ArgumentOutOfRangeException.ThrowIfLessThan(RetryBaseDelay, TimeSpan.Zero, nameof(RetryBaseDelay));
-        ArgumentOutOfRangeException.ThrowIfLessThan(RetryMaxDelay, TimeSpan.Zero, nameof(RetryMaxDelay));
-        ArgumentOutOfRangeException.ThrowIfLessThan(RetryBudget, TimeSpan.Zero, nameof(RetryBudget));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero, nameof(PollInterval));
-        ArgumentOutOfRangeException.ThrowIfLessThan(PollBackoffFactor, 1.0, nameof(PollBackoffFactor));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxParallelUploads, 1, nameof(MaxParallelUploads));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MinPartSize, 1, nameof(MinPartSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxResponseBodySize, 1, nameof(MaxResponseBodySize));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxResponseBodySize, Array.MaxLength, nameof(MaxResponseBodySize));
-        if (PageSize is { } pageSize)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1, nameof(PageSize));
-        }
+        Transport.Validate();
+        Retry.Validate();
+        Polling.Validate();
+        Uploads.Validate();
     }
 }

@@ -37,8 +37,8 @@ public class FilesClient
     /// <summary>
     /// Opens a file's content for reading, straight from storage without buffering it
     /// (<c>GET /files/{id}</c>, then its <c>fileUrl</c>). Dispose the stream when done. The content is not capped
-    /// by <see cref="CivisClientOptions.MaxResponseBodySize"/>, but a read that gets no data within
-    /// <see cref="CivisClientOptions.AttemptTimeout"/> (a stalled download) fails with <see cref="CivisApiException"/>.
+    /// by <see cref="CivisTransportOptions.MaxResponseBodySize"/>, but a read that gets no data within
+    /// <see cref="CivisTransportOptions.AttemptTimeout"/> (a stalled download) fails with <see cref="CivisApiException"/>.
     /// </summary>
     /// <param name="id">The file.</param>
     /// <param name="cancellationToken">Cancels opening; reading is cancelled through the stream's own calls.</param>
@@ -57,7 +57,7 @@ public class FilesClient
         try
         {
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new DownloadStream(response, body, request, _pipeline.Options.AttemptTimeout, _pipeline.TimeProvider);
+            return new DownloadStream(response, body, request, _pipeline.Options.Transport.AttemptTimeout, _pipeline.TimeProvider);
         }
         catch
         {
@@ -68,7 +68,7 @@ public class FilesClient
 
     /// <summary>
     /// Uploads content as a new file and returns its id. Content smaller than
-    /// <see cref="CivisClientOptions.MultipartThreshold"/> goes in one presigned form post; larger
+    /// <see cref="CivisUploadOptions.MultipartThreshold"/> goes in one presigned form post; larger
     /// content goes in parts sent in parallel, each retried, and a part that still fails fails the
     /// whole upload with <see cref="CivisUploadException"/> without completing it. When several parts
     /// fail, the exception names the lowest-numbered one, whatever order they failed in.
@@ -95,7 +95,7 @@ public class FilesClient
 
         var start = content.Position;
         var length = content.Length - start;
-        if (length >= _pipeline.Options.MultipartThreshold)
+        if (length >= _pipeline.Options.Uploads.MultipartThreshold)
         {
             return await UploadMultipartAsync(content, start, length, name, expiresAt, cancellationToken).ConfigureAwait(false);
         }
@@ -165,7 +165,7 @@ public class FilesClient
 
     private async Task<int> UploadMultipartAsync(Stream content, long start, long length, string name, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
-        var partSize = PartSize(length, _pipeline.Options.MinPartSize);
+        var partSize = PartSize(length, _pipeline.Options.Uploads.MinPartSize);
         if (partSize > Array.MaxLength)
         {
             throw new NotSupportedException($"A {length}-byte upload needs parts of {partSize} bytes; parts over 2 GB are not supported.");
@@ -271,7 +271,7 @@ public class FilesClient
             }
         }
 
-        var workers = new Task[Math.Min(_pipeline.Options.MaxParallelUploads, partCount)];
+        var workers = new Task[Math.Min(_pipeline.Options.Uploads.MaxParallelUploads, partCount)];
         for (var i = 0; i < workers.Length; i++)
         {
             workers[i] = Task.Run(() => UploadPartsAsync(), CancellationToken.None);

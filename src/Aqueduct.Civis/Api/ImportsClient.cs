@@ -6,13 +6,8 @@ namespace Aqueduct.Civis.Api;
 public class ImportsClient
 {
     private readonly CivisPipeline _pipeline = null!;
-    private readonly CivisClient _client = null!;
 
-    internal ImportsClient(CivisPipeline pipeline, CivisClient client)
-    {
-        _pipeline = pipeline;
-        _client = client;
-    }
+    internal ImportsClient(CivisPipeline pipeline) => _pipeline = pipeline;
 
     /// <summary>For mocking only.</summary>
     protected ImportsClient()
@@ -53,7 +48,6 @@ public class ImportsClient
     /// <exception cref="CivisRunFailedException">The run failed or was cancelled.</exception>
     public virtual Task<CsvImportRun> WaitForCsvRunAsync(int id, int runId, bool cancelRunOnCancellation = false, CancellationToken cancellationToken = default)
         => RunWaiter.WaitAsync(
-            _pipeline, _client.Jobs, id, runId,
-            ct => GetCsvRunAsync(id, runId, ct), r => r.State, r => r.Error,
-            ct => _pipeline.SendAsync(HttpMethod.Delete, $"imports/files/csv/{id}/runs/{runId}", ct), cancelRunOnCancellation, cancellationToken);
+            _pipeline, RunWaiter.ForRun("imports/files/csv", id, runId, CivisJsonContext.Default.CsvImportRun, r => r.State, r => r.Error),
+            cancelRunOnCancellation, cancellationToken);
 }

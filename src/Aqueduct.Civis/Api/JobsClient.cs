@@ -7,11 +7,7 @@ public class JobsClient
 {
     private readonly CivisPipeline _pipeline = null!;
 
-    internal JobsClient(CivisPipeline pipeline, CivisClient client)
-    {
-        _pipeline = pipeline;
-        _ = client;
-    }
+    internal JobsClient(CivisPipeline pipeline) => _pipeline = pipeline;
 
     /// <summary>For mocking only.</summary>
     protected JobsClient()
@@ -64,9 +60,8 @@ public class JobsClient
     /// <exception cref="CivisRunFailedException">The run failed or was cancelled.</exception>
     public virtual Task<JobRun> WaitForRunAsync(int id, int runId, bool cancelRunOnCancellation = false, CancellationToken cancellationToken = default)
         => RunWaiter.WaitAsync(
-            _pipeline, this, id, runId,
-            ct => GetRunAsync(id, runId, ct), r => r.State, r => r.Error,
-            ct => CancelRunAsync(id, runId, ct), cancelRunOnCancellation, cancellationToken);
+            _pipeline, RunWaiter.ForRun("jobs", id, runId, CivisJsonContext.Default.JobRun, r => r.State, r => r.Error),
+            cancelRunOnCancellation, cancellationToken);
 
     /// <summary>
     /// Reads a run's logs (<c>GET /jobs/{id}/runs/{run_id}/logs</c>) by <c>last_id</c>. With
@@ -89,28 +84,4 @@ public class JobsClient
     /// <returns>The outputs.</returns>
     public virtual IAsyncEnumerable<RunOutput> ListRunOutputsAsync(int id, int runId, CancellationToken cancellationToken = default)
         => CivisPager.ListAsync(_pipeline, $"jobs/{id}/runs/{runId}/outputs", null, 50, CivisJsonContext.Default.ListRunOutput, cancellationToken);
-
-    /// <summary>The last lines of a run's log, oldest first.</summary>
-    internal async Task<IReadOnlyList<string>> GetLogTailAsync(int id, int runId, int lines, CancellationToken cancellationToken)
-    {
-        var tail = new Queue<string>(lines);
-        try
-        {
-            await foreach (var entry in ReadLogsAsync(id, runId, false, cancellationToken).ConfigureAwait(false))
-            {
-                if (tail.Count == lines)
-                {
-                    tail.Dequeue();
-                }
-
-                tail.Enqueue(entry.Message ?? "");
-            }
-        }
-        catch (CivisApiException)
-        {
-            // The failure is what the caller needs; logs that cannot be read only lose detail.
-        }
-
-        return [.. tail];
-    }
 }

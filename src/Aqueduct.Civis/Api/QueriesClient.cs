@@ -31,30 +31,42 @@ public class QueriesClient
     public virtual Task<QueryDetail> GetAsync(int id, CancellationToken cancellationToken = default)
         => _pipeline.GetAsync($"queries/{id}", CivisJsonContext.Default.QueryDetail, cancellationToken);
 
-    /// <summary>Polls a query until it ends, as runs are polled (<see cref="CivisClientOptions.PollInterval"/>).</summary>
+    /// <summary>
+    /// Waits until a query ends, polling as runs are polled (<see cref="CivisClientOptions.Polling"/>); see
+    /// <see cref="WaitAsync(int, bool, CancellationToken)"/>.
+    /// </summary>
     /// <param name="id">The query.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The succeeded query.</returns>
     /// <exception cref="CivisRunFailedException">The query failed or was cancelled.</exception>
-    public virtual async Task<QueryDetail> WaitAsync(int id, CancellationToken cancellationToken = default)
-    {
-        var options = _pipeline.Options;
-        var delay = options.PollInterval;
-        while (true)
-        {
-            var query = await GetAsync(id, cancellationToken).ConfigureAwait(false);
-            switch (query.State?.ToUpperInvariant())
-            {
-                case "SUCCEEDED" or "SUCCESS":
-                    return query;
-                case "FAILED" or "CANCELLED":
-                    var error = string.IsNullOrWhiteSpace(query.Error) ? query.Exception : query.Error;
-                    var message = string.IsNullOrWhiteSpace(error) ? $"Query {id} ended {query.State}." : $"Query {id} ended {query.State}: {error}";
-                    throw new CivisRunFailedException(message, id, query.LastRunId ?? 0, query.State!, error, []);
-            }
+    public virtual Task<QueryDetail> WaitAsync(int id, CancellationToken cancellationToken = default)
+        => WaitAsync(id, cancelRunOnCancellation: false, cancellationToken);
 
-            await Task.Delay(delay, _pipeline.TimeProvider, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * options.PollBackoffFactor), options.PollMaxInterval.Ticks));
-        }
-    }
+    /// <summary>
+    /// Waits until a query ends, polling as runs are polled (<see cref="CivisClientOptions.Polling"/>). A failure
+    /// without an error message carries the last lines of the run's log.
+    /// </summary>
+    /// <param name="id">The query.</param>
+    /// <param name="cancelRunOnCancellation">
+    /// When the token is cancelled, also ask the platform to cancel the query's run
+    /// (<c>DELETE /queries/{id}/runs/{run_id}</c>).
+    /// </param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The succeeded query.</returns>
+    /// <exception cref="CivisRunFailedException">The query failed or was cancelled.</exception>
+    public virtual Task<QueryDetail> WaitAsync(int id, bool cancelRunOnCancellation, CancellationToken cancellationToken = default)
+        => RunWaiter.WaitAsync(
+            _pipeline,
+            new RunTarget<QueryDetail>(
+                id,
+                $"queries/{id}",
+                CivisJsonContext.Default.QueryDetail,
+                q => q.State,
+                q => string.IsNullOrWhiteSpace(q.Error) ? q.Exception : q.Error,
+                q => q?.LastRunId,
+                q => q?.LastRunId is { } run ? $"queries/{id}/runs/{run}" : null,
+                q => q.LastRunId is { } run ? $"queries/{id}/runs/{run}/logs" : null,
+                q => q?.LastRunId is { } run ? $"Query {id} (run {run})" : $"Query {id}"),
+            cancelRunOnCancellation,
+            cancellationToken);
 }

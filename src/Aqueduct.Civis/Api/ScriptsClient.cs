@@ -6,13 +6,8 @@ namespace Aqueduct.Civis.Api;
 public class ScriptsClient
 {
     private readonly CivisPipeline _pipeline = null!;
-    private readonly CivisClient _client = null!;
 
-    internal ScriptsClient(CivisPipeline pipeline, CivisClient client)
-    {
-        _pipeline = pipeline;
-        _client = client;
-    }
+    internal ScriptsClient(CivisPipeline pipeline) => _pipeline = pipeline;
 
     /// <summary>For mocking only.</summary>
     protected ScriptsClient()
@@ -100,8 +95,8 @@ public class ScriptsClient
         => _pipeline.SendAsync(HttpMethod.Delete, $"scripts/containers/{id}/runs/{runId}", cancellationToken);
 
     /// <summary>
-    /// Waits until a container run ends, polling from <see cref="CivisClientOptions.PollInterval"/>
-    /// up to <see cref="CivisClientOptions.PollMaxInterval"/>.
+    /// Waits until a container run ends, polling as <see cref="CivisClientOptions.Polling"/> says
+    /// (from <see cref="CivisPollingOptions.Interval"/> up to <see cref="CivisPollingOptions.MaxInterval"/>).
     /// </summary>
     /// <param name="id">The script.</param>
     /// <param name="runId">The run.</param>
@@ -111,9 +106,8 @@ public class ScriptsClient
     /// <exception cref="CivisRunFailedException">The run failed or was cancelled.</exception>
     public virtual Task<ContainerRun> WaitForContainerRunAsync(int id, int runId, bool cancelRunOnCancellation = false, CancellationToken cancellationToken = default)
         => RunWaiter.WaitAsync(
-            _pipeline, _client.Jobs, id, runId,
-            ct => GetContainerRunAsync(id, runId, ct), r => r.State, r => r.Error,
-            ct => CancelContainerRunAsync(id, runId, ct), cancelRunOnCancellation, cancellationToken);
+            _pipeline, RunWaiter.ForRun("scripts/containers", id, runId, CivisJsonContext.Default.ContainerRun, r => r.State, r => r.Error),
+            cancelRunOnCancellation, cancellationToken);
 
     /// <summary>Reads a container run's logs; see <see cref="JobsClient.ReadLogsAsync"/>.</summary>
     /// <param name="id">The script.</param>
@@ -202,7 +196,6 @@ public class ScriptsClient
     /// <exception cref="CivisRunFailedException">The run failed or was cancelled.</exception>
     public virtual Task<SqlRun> WaitForSqlRunAsync(int id, int runId, bool cancelRunOnCancellation = false, CancellationToken cancellationToken = default)
         => RunWaiter.WaitAsync(
-            _pipeline, _client.Jobs, id, runId,
-            ct => GetSqlRunAsync(id, runId, ct), r => r.State, r => r.Error,
-            ct => _pipeline.SendAsync(HttpMethod.Delete, $"scripts/sql/{id}/runs/{runId}", ct), cancelRunOnCancellation, cancellationToken);
+            _pipeline, RunWaiter.ForRun("scripts/sql", id, runId, CivisJsonContext.Default.SqlRun, r => r.State, r => r.Error),
+            cancelRunOnCancellation, cancellationToken);
 }

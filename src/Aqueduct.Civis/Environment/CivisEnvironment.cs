@@ -22,7 +22,7 @@ namespace Aqueduct.Civis;
 public sealed class CivisEnvironment
 {
     /// <summary>The API endpoint used when <c>CIVIS_API_ENDPOINT</c> is not set.</summary>
-    public static readonly Uri DefaultApiEndpoint = new("https://api.civisanalytics.com/");
+    public static readonly Uri DefaultApiEndpoint = Api.Internal.CivisDefaults.ApiEndpoint;
 
     /// <summary>The port a Civis service listens on when <c>CIVIS_SERVICE_PORT</c> is not set.</summary>
     public const int DefaultServicePort = 3838;

@@ -20,23 +20,25 @@ public sealed class EndpointTests : IAsyncLifetime
         _api = await FakeCivisApi.StartAsync();
         var options = _api.CreateClientOptions();
         options.TimeProvider = _time;
-        options.AttemptTimeout = TimeSpan.FromDays(1);
+        options.Transport.AttemptTimeout = TimeSpan.FromDays(1);
         _client = new CivisClient(options);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _api.DisposeAsync();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Every call the client made is an operation of its table (and so, by the contract tests, of the spec).</summary>
+    private void AssertEveryCallIsInTheOperationTable()
     {
-        // Every call the client made is an operation of its table (and so, by the contract tests, of the spec).
         var patterns = CivisOperations.All.Select(o => (o.Method, Pattern: new Regex("^" + Regex.Replace(o.Path, @"\{[^}]+\}", "[^/]+") + "$"))).ToList();
-        foreach (var request in _api.Requests.Where(r => !r.Path.StartsWith("/_storage/", StringComparison.Ordinal)))
+        var calls = _api.Requests.Where(r => !r.Path.StartsWith("/_storage/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(calls);
+        foreach (var request in calls)
         {
             Assert.True(patterns.Any(p => p.Method == request.Method && p.Pattern.IsMatch(request.Path)), $"{request.Method} {request.Path} is not in CivisOperations.All");
         }
-
-        await _api.DisposeAsync();
     }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
     {
@@ -50,15 +52,16 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Users_GetMe_ReturnsRecordedUser()
+    public async Task GetMeAsync_FakeApi_ReturnsRecordedUser()
     {
         var me = await _client.Users.GetMeAsync(Ct);
         Assert.NotNull(me.Id);
         Assert.NotNull(me.Username);
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
-    public async Task Databases_ListAndLookups_Work()
+    public async Task GetIdAsync_ListedDatabaseName_FindsItAndNamesKnownOnesWhenMissing()
     {
         var databases = await ToListAsync(_client.Databases.ListAsync(Ct));
         Assert.NotEmpty(databases);
@@ -68,26 +71,29 @@ public sealed class EndpointTests : IAsyncLifetime
         await ToListAsync(_client.Databases.ListSchemasAsync(databases[0].Id!.Value, Ct));
         var table = await _client.Databases.GetTableAsync(databases[0].Id!.Value, "public", "trips", Ct);
         Assert.NotNull(table);
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
-    public async Task Databases_GetTableThatDoesNotExist_ReturnsNull()
+    public async Task GetTableAsync_TableDoesNotExist_ReturnsNull()
     {
         _api.Faults.Enqueue(FakeFault.Status(404).For("GET", "/databases/1/schemas/public/tables/missing"));
         Assert.Null(await _client.Databases.GetTableAsync(1, "public", "missing", Ct));
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
-    public async Task Credentials_AndRemoteHosts_List()
+    public async Task GetDefaultDatabaseCredentialAsync_FakeApi_AsksForTheDefaultCredential()
     {
         var credential = await _client.Credentials.GetDefaultDatabaseCredentialAsync(Ct);
         Assert.NotNull(credential.Id);
         Assert.Contains("default=true", _api.Requests[^1].Query, StringComparison.Ordinal);
         Assert.NotEmpty(await ToListAsync(_client.RemoteHosts.ListAsync(cancellationToken: Ct)));
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
-    public async Task ContainerScripts_CreateRunOutputsAndList_Work()
+    public async Task CreateContainerAsync_ThenRunOutputsAndLogs_EachCallWorks()
     {
         var script = await _client.Scripts.CreateContainerAsync(new ContainerScriptCreateRequest
         {
@@ -120,10 +126,11 @@ public sealed class EndpointTests : IAsyncLifetime
         var job = await _client.Jobs.GetAsync(id, Ct);
         Assert.Equal("succeeded", job.State);
         Assert.Single(await ToListAsync(_client.Jobs.ListRunsAsync(id, Ct)));
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
-    public async Task SqlScripts_RunToCsv_OutputPathDownloads()
+    public async Task WaitForSqlRunAsync_GzipCsvExport_OutputPathDownloadsTheCsv()
     {
         var script = await _client.Scripts.CreateSqlAsync(new SqlScriptCreateRequest
         {
@@ -136,21 +143,26 @@ public sealed class EndpointTests : IAsyncLifetime
         var run = await _client.Scripts.StartSqlRunAsync(script.Id!.Value, Ct);
         var done = await FakeTime.DriveAsync(_time, _client.Scripts.WaitForSqlRunAsync(script.Id!.Value, run.Id!.Value, cancellationToken: Ct));
         var output = Assert.Single(done.Output!);
-        Assert.NotNull(output.Path);
+        using var http = new HttpClient();
+        await using var body = new System.IO.Compression.GZipStream(await http.GetStreamAsync(output.Path, Ct), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(body);
+        Assert.Equal(_api.SqlExportCsv, await reader.ReadToEndAsync(Ct));
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
-    public async Task Jobs_StartAndWait_Work()
+    public async Task WaitForRunAsync_StartedJobRun_ReturnsSucceededRun()
     {
         var id = _api.AddContainerScript();
         var run = await _client.Jobs.StartRunAsync(id, Ct);
         var done = await FakeTime.DriveAsync(_time, _client.Jobs.WaitForRunAsync(id, run.Id!.Value, cancellationToken: Ct));
         Assert.Equal("succeeded", done.State);
         Assert.Equal("succeeded", (await _client.Jobs.GetRunAsync(id, run.Id!.Value, Ct)).State);
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
-    public async Task Imports_CsvCreateRunAndWait_Work()
+    public async Task WaitForCsvRunAsync_StartedImportRun_ReturnsSucceededRun()
     {
         var fileId = await _client.Files.UploadAsync(new MemoryStream("a,b\n1,2\n"u8.ToArray()), "in.csv", cancellationToken: Ct);
         var import = await _client.Imports.CreateCsvAsync(new CsvImportCreateRequest
@@ -165,18 +177,20 @@ public sealed class EndpointTests : IAsyncLifetime
         var run = await _client.Imports.StartCsvRunAsync(import.Id!.Value, Ct);
         var done = await FakeTime.DriveAsync(_time, _client.Imports.WaitForCsvRunAsync(import.Id!.Value, run.Id!.Value, cancellationToken: Ct));
         Assert.Equal("succeeded", done.State);
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
-    public async Task Queries_CreateAndWait_Work()
+    public async Task WaitAsync_CreatedQuery_ReturnsSucceededQuery()
     {
         var query = await _client.Queries.CreateAsync(new QueryCreateRequest { Database = 1, Sql = "select 1", PreviewRows = 10 }, Ct);
         var done = await FakeTime.DriveAsync(_time, _client.Queries.WaitAsync(query.Id!.Value, Ct));
         Assert.Equal("succeeded", done.State);
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
-    public async Task Services_TokensAndShareLink_Work()
+    public async Task CreateShareLinkAsync_NewTokenName_LinksToTheServiceWithItsToken()
     {
         var service = await _client.Services.GetAsync(77, Ct);
         Assert.NotNull(service.CurrentUrl);
@@ -191,10 +205,11 @@ public sealed class EndpointTests : IAsyncLifetime
         await _client.Services.DeleteTokenAsync(77, token.Id!.Value, Ct);
         Assert.Empty(await ToListAsync(_client.Services.ListTokensAsync(77, Ct)));
         await ToListAsync(_client.Services.ListAsync(Ct));
+        AssertEveryCallIsInTheOperationTable();
     }
 
     [Fact]
-    public async Task AddCivisClient_ResolvesSingletonThatWorks()
+    public async Task AddCivisClient_Configured_ResolvesOneSingletonThatWorks()
     {
         var services = new ServiceCollection();
         services.AddCivisClient(o =>
@@ -208,5 +223,6 @@ public sealed class EndpointTests : IAsyncLifetime
         Assert.Same(client, provider.GetRequiredService<CivisClient>());
         Assert.NotNull((await client.Users.GetMeAsync(Ct)).Id);
         Assert.Equal("5", _api.Requests[^1].Headers["X-Civis-Job-ID"]);
+        AssertEveryCallIsInTheOperationTable();
     }
 }

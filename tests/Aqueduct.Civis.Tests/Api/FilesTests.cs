@@ -16,7 +16,7 @@ public sealed class FilesTests : IAsyncLifetime
     {
         var options = _api.CreateClientOptions();
         options.TimeProvider = _time;
-        options.AttemptTimeout = TimeSpan.FromDays(1);
+        options.Transport.AttemptTimeout = TimeSpan.FromDays(1);
         configure?.Invoke(options);
         return new CivisClient(options);
     }
@@ -24,7 +24,7 @@ public sealed class FilesTests : IAsyncLifetime
     private static byte[] Content(int length) => [.. Enumerable.Range(0, length).Select(i => (byte)(i * 31 % 251))];
 
     [Fact]
-    public async Task UploadAsync_SmallContent_PostsFormAndDownloadsTheSameBytes()
+    public async Task UploadAsync_SmallContent_PostsOneUnauthorizedForm()
     {
         var client = Client();
         var content = Content(10_000);
@@ -32,11 +32,23 @@ public sealed class FilesTests : IAsyncLifetime
         Assert.Equal(content, _api.GetFileContent(id));
         var upload = Assert.Single(_api.Requests, r => r.Path == $"/_storage/upload/{id}");
         Assert.False(upload.Authorized);
+        Assert.DoesNotContain(_api.Requests, r => r.Path.StartsWith("/_storage/parts/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OpenReadAsync_UploadedFile_DownloadsTheSameBytesFromStorage()
+    {
+        var client = Client();
+        var content = Content(10_000);
+        var id = await client.Files.UploadAsync(new MemoryStream(content), "small.csv", cancellationToken: TestContext.Current.CancellationToken);
 
         await using var stream = await client.Files.OpenReadAsync(id, TestContext.Current.CancellationToken);
         using var copy = new MemoryStream();
         await stream.CopyToAsync(copy, TestContext.Current.CancellationToken);
+
         Assert.Equal(content, copy.ToArray());
+        var download = Assert.Single(_api.Requests, r => r.Method == "GET" && r.Path == $"/_storage/files/{id}");
+        Assert.False(download.Authorized);
     }
 
     [Fact]
@@ -50,7 +62,7 @@ public sealed class FilesTests : IAsyncLifetime
     [Fact]
     public async Task UploadAsync_LargeContent_UploadsPartsAndCompletes()
     {
-        var client = Client(o => { o.MultipartThreshold = 8 * 1024; o.MinPartSize = 1024; });
+        var client = Client(o => { o.Uploads.MultipartThreshold = 8 * 1024; o.Uploads.MinPartSize = 1024; });
         var content = Content(20_000);
         var id = await client.Files.UploadAsync(new MemoryStream(content), "big.bin", cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(content, _api.GetFileContent(id));
@@ -62,7 +74,7 @@ public sealed class FilesTests : IAsyncLifetime
     [Fact]
     public async Task UploadAsync_PartFailsOnceThenSucceeds_IsRetried()
     {
-        var client = Client(o => { o.MultipartThreshold = 8 * 1024; o.MinPartSize = 1024; });
+        var client = Client(o => { o.Uploads.MultipartThreshold = 8 * 1024; o.Uploads.MinPartSize = 1024; });
         _api.Faults.Enqueue(FakeFault.Status(500).For("PUT", "/_storage/parts/*/3"));
         var content = Content(20_000);
         var id = await FakeTime.DriveAsync(_time, client.Files.UploadAsync(new MemoryStream(content), "big.bin", cancellationToken: TestContext.Current.CancellationToken));
@@ -72,7 +84,7 @@ public sealed class FilesTests : IAsyncLifetime
     [Fact]
     public async Task UploadAsync_PartFailsBeyondRetries_FailsNamingThePartAndCompletesNothing()
     {
-        var client = Client(o => { o.MultipartThreshold = 8 * 1024; o.MinPartSize = 1024; o.MaxRetryAttempts = 2; });
+        var client = Client(o => { o.Uploads.MultipartThreshold = 8 * 1024; o.Uploads.MinPartSize = 1024; o.Retry.MaxRetryAttempts = 2; });
         _api.Faults.Enqueue(FakeFault.Status(503).For("PUT", "/_storage/parts/*/2").Repeat(100));
         var task = client.Files.UploadAsync(new MemoryStream(Content(20_000)), "big.bin", cancellationToken: TestContext.Current.CancellationToken);
         await FakeTime.DriveAsync(_time, (Task)task, TimeSpan.FromSeconds(1));

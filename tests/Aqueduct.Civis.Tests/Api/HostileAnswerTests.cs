@@ -60,7 +60,7 @@ public sealed class HostileAnswerTests
     {
         await using var server = await HostileServer.StartAsync(c => WriteHugeUserAsync(c, 5000, chunked: true));
         var options = server.CreateClientOptions();
-        options.MaxResponseBodySize = 4096;
+        options.Transport.MaxResponseBodySize = 4096;
         var client = new CivisClient(options);
 
         var e = await Assert.ThrowsAsync<CivisApiException>(() => client.Users.GetMeAsync(Cancel));
@@ -74,7 +74,7 @@ public sealed class HostileAnswerTests
     {
         await using var server = await HostileServer.StartAsync(c => WriteHugeUserAsync(c, 4000, chunked: true));
         var options = server.CreateClientOptions();
-        options.MaxResponseBodySize = 4096;
+        options.Transport.MaxResponseBodySize = 4096;
 
         var me = await new CivisClient(options).Users.GetMeAsync(Cancel);
 
@@ -84,8 +84,8 @@ public sealed class HostileAnswerTests
     [Fact]
     public void Constructor_MaxResponseBodySizeNotPositive_NamesTheSetting()
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new CivisClient(new CivisClientOptions { ApiKey = "k", MaxResponseBodySize = 0 }));
-        Assert.Equal(nameof(CivisClientOptions.MaxResponseBodySize), e.ParamName);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new CivisClient(new CivisClientOptions { ApiKey = "k", Transport = { MaxResponseBodySize = 0 } }));
+        Assert.Equal("Transport.MaxResponseBodySize", e.ParamName);
     }
 
     private static RequestDelegate FileServer(Func<HttpContext, Task> download) => async context =>
@@ -120,7 +120,7 @@ public sealed class HostileAnswerTests
     {
         await using var server = await HostileServer.StartAsync(FileServer(StallAsync));
         var options = server.CreateClientOptions();
-        options.AttemptTimeout = TimeSpan.FromSeconds(1);
+        options.Transport.AttemptTimeout = TimeSpan.FromSeconds(1);
         await using var stream = await new CivisClient(options).Files.OpenReadAsync(5, Cancel);
 
         var e = await Assert.ThrowsAsync<CivisApiException>(() => stream.CopyToAsync(Stream.Null, Cancel).WaitAsync(TimeSpan.FromSeconds(30), Cancel));
@@ -135,7 +135,7 @@ public sealed class HostileAnswerTests
     {
         await using var server = await HostileServer.StartAsync(FileServer(StallAsync));
         var options = server.CreateClientOptions();
-        options.AttemptTimeout = TimeSpan.FromSeconds(1);
+        options.Transport.AttemptTimeout = TimeSpan.FromSeconds(1);
         await using var stream = await new CivisClient(options).Files.OpenReadAsync(5, Cancel);
 
         var read = Task.Run(() => stream.CopyTo(Stream.Null), Cancel);
@@ -150,7 +150,7 @@ public sealed class HostileAnswerTests
         var content = Enumerable.Range(0, 200_000).Select(i => (byte)(i % 251)).ToArray();
         await using var server = await HostileServer.StartAsync(FileServer(c => c.Response.Body.WriteAsync(content, c.RequestAborted).AsTask()));
         var options = server.CreateClientOptions();
-        options.MaxResponseBodySize = 1024;
+        options.Transport.MaxResponseBodySize = 1024;
         await using var stream = await new CivisClient(options).Files.OpenReadAsync(5, Cancel);
         using var copy = new MemoryStream();
 
@@ -296,7 +296,7 @@ public sealed class HostileAnswerTests
                 status);
         });
         var options = server.CreateClientOptions();
-        options.MaxRetryAttempts = 1;
+        options.Retry.MaxRetryAttempts = 1;
 
         var e = await Assert.ThrowsAsync<CivisApiException>(() => new CivisClient(options).Users.GetMeAsync(Cancel));
 
@@ -339,9 +339,9 @@ public sealed class HostileAnswerTests
             await WriteJsonAsync(c, "{}");
         });
         var options = server.CreateClientOptions();
-        options.MultipartThreshold = 8 * 1024;
-        options.MinPartSize = 1024;
-        options.MaxParallelUploads = 4;
+        options.Uploads.MultipartThreshold = 8 * 1024;
+        options.Uploads.MinPartSize = 1024;
+        options.Uploads.MaxParallelUploads = 4;
         var content = new MemoryStream(new byte[20_000]);
 
         var e = await Assert.ThrowsAsync<CivisUploadException>(() => new CivisClient(options).Files.UploadAsync(content, "big.bin", cancellationToken: Cancel));

@@ -50,9 +50,8 @@ internal sealed class HostileServer : IAsyncDisposable
     {
         BaseAddress = BaseAddress,
         ApiKey = ApiKey,
-        RetryBaseDelay = TimeSpan.FromMilliseconds(1),
-        RetryMaxDelay = TimeSpan.FromMilliseconds(1),
-        AttemptTimeout = TimeSpan.FromSeconds(30),
+        Retry = { BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(1) },
+        Transport = { AttemptTimeout = TimeSpan.FromSeconds(30) },
     };
 
     public async ValueTask DisposeAsync()

@@ -15,9 +15,9 @@ public sealed class PagingTests : IAsyncLifetime
     private CivisClient Client(int pageSize)
     {
         var options = _api.CreateClientOptions();
-        options.PageSize = pageSize;
+        options.Transport.PageSize = pageSize;
         options.TimeProvider = _time;
-        options.AttemptTimeout = TimeSpan.FromDays(1);
+        options.Transport.AttemptTimeout = TimeSpan.FromDays(1);
         return new CivisClient(options);
     }
 

@@ -19,7 +19,7 @@ public sealed class ResilienceTests : IAsyncLifetime
     {
         var options = _api.CreateClientOptions();
         options.TimeProvider = _time;
-        options.AttemptTimeout = TimeSpan.FromDays(1);
+        options.Transport.AttemptTimeout = TimeSpan.FromDays(1);
         configure?.Invoke(options);
         return new CivisClient(options);
     }
@@ -54,12 +54,34 @@ public sealed class ResilienceTests : IAsyncLifetime
         Assert.Equal(1, Count("GET", "/users/me"));
     }
 
+    [Theory]
+    [InlineData(400)]
+    [InlineData(404)]
+    [InlineData(408)]
+    [InlineData(429)]
+    [InlineData(500)]
+    [InlineData(501)]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(504)]
+    [InlineData(505)]
+    [InlineData(507)]
+    public async Task GetAsync_AnyStatus_RetriedExactlyWhenIsTransientSaysSo(int status)
+    {
+        _api.Faults.Enqueue(FakeFault.Status(status));
+        var call = Client().Users.GetMeAsync(TestContext.Current.CancellationToken);
+        await FakeTime.DriveAsync(_time, (Task)call);
+        var transient = new CivisApiException("x", status, null, null, "GET", "/users/me").IsTransient;
+        Assert.Equal(transient ? 2 : 1, Count("GET", "/users/me"));
+        Assert.Equal(transient, call.IsCompletedSuccessfully);
+    }
+
     [Fact]
     public async Task GetAsync_RetryAfterSeconds_WaitsAtLeastThatLong()
     {
         _api.Faults.Enqueue(FakeFault.Status(503, retryAfter: "7"));
         var start = _time.GetUtcNow();
-        await FakeTime.DriveAsync(_time, Client(o => o.RetryBaseDelay = TimeSpan.FromMilliseconds(1)).Users.GetMeAsync(TestContext.Current.CancellationToken), TimeSpan.FromMilliseconds(250));
+        await FakeTime.DriveAsync(_time, Client(o => o.Retry.BaseDelay = TimeSpan.FromMilliseconds(1)).Users.GetMeAsync(TestContext.Current.CancellationToken), TimeSpan.FromMilliseconds(250));
         Assert.InRange(_time.GetUtcNow() - start, TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(9));
         Assert.Equal(2, Count("GET", "/users/me"));
     }
@@ -69,7 +91,7 @@ public sealed class ResilienceTests : IAsyncLifetime
     {
         var until = _time.GetUtcNow().AddSeconds(12);
         _api.Faults.Enqueue(FakeFault.Status(429, retryAfter: until.ToString("r", CultureInfo.InvariantCulture)));
-        await FakeTime.DriveAsync(_time, Client(o => o.RetryBaseDelay = TimeSpan.FromMilliseconds(1)).Users.GetMeAsync(TestContext.Current.CancellationToken), TimeSpan.FromMilliseconds(250));
+        await FakeTime.DriveAsync(_time, Client(o => o.Retry.BaseDelay = TimeSpan.FromMilliseconds(1)).Users.GetMeAsync(TestContext.Current.CancellationToken), TimeSpan.FromMilliseconds(250));
         Assert.True(_time.GetUtcNow() >= until, $"retried at {_time.GetUtcNow():O}, before {until:O}");
         Assert.Equal(2, Count("GET", "/users/me"));
     }
@@ -79,7 +101,7 @@ public sealed class ResilienceTests : IAsyncLifetime
     {
         _api.Faults.Enqueue(FakeFault.Status(503, retryAfter: "3600"));
         var start = _time.GetUtcNow();
-        var e = await Assert.ThrowsAsync<CivisApiException>(() => Client(o => o.RetryBudget = TimeSpan.FromMinutes(10)).Users.GetMeAsync(TestContext.Current.CancellationToken));
+        var e = await Assert.ThrowsAsync<CivisApiException>(() => Client(o => o.Retry.Budget = TimeSpan.FromMinutes(10)).Users.GetMeAsync(TestContext.Current.CancellationToken));
         Assert.Equal(503, e.StatusCode);
         Assert.True(e.IsTransient);
         Assert.Equal(start, _time.GetUtcNow());
@@ -99,7 +121,7 @@ public sealed class ResilienceTests : IAsyncLifetime
     public async Task GetAsync_AttemptTimesOut_RetriedAndSucceeds()
     {
         _api.Faults.Enqueue(FakeFault.Hold(TimeSpan.FromMinutes(5)));
-        var client = Client(o => o.AttemptTimeout = TimeSpan.FromSeconds(30));
+        var client = Client(o => o.Transport.AttemptTimeout = TimeSpan.FromSeconds(30));
         var call = client.Users.GetMeAsync(TestContext.Current.CancellationToken);
         // The clock only moves once the server holds the first attempt, so a slow machine cannot time it out early.
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -117,7 +139,7 @@ public sealed class ResilienceTests : IAsyncLifetime
     public async Task GetAsync_AlwaysFailing_StopsAfterMaxRetries()
     {
         _api.Faults.Enqueue(FakeFault.Status(502).Repeat(100));
-        var task = Client(o => o.MaxRetryAttempts = 3).Users.GetMeAsync(TestContext.Current.CancellationToken);
+        var task = Client(o => o.Retry.MaxRetryAttempts = 3).Users.GetMeAsync(TestContext.Current.CancellationToken);
         await FakeTime.DriveAsync(_time, (Task)task, TimeSpan.FromSeconds(1));
         var e = await Assert.ThrowsAsync<CivisApiException>(() => task);
         Assert.Equal(502, e.StatusCode);
@@ -251,7 +273,7 @@ public sealed class ResilienceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Logging_RetryAndRateLimit_LoggedWithoutKey()
+    public async Task GetAsync_RetryAndRateLimit_LoggedWithoutKey()
     {
         var logs = new ListLoggerFactory();
         _api.Faults.Enqueue(FakeFault.Status(503));

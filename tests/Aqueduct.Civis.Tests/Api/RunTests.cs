@@ -1,3 +1,4 @@
+using Aqueduct.Civis.Api;
 using Aqueduct.Civis.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -14,7 +15,7 @@ public sealed class RunTests : IAsyncLifetime
         _api = await FakeCivisApi.StartAsync();
         var options = _api.CreateClientOptions();
         options.TimeProvider = _time;
-        options.AttemptTimeout = TimeSpan.FromDays(1);
+        options.Transport.AttemptTimeout = TimeSpan.FromDays(1);
         _client = new CivisClient(options);
     }
 
@@ -43,7 +44,7 @@ public sealed class RunTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WaitForContainerRunAsync_PollsGrowingToCap()
+    public async Task WaitForContainerRunAsync_LongRun_PollsGrowingToCap()
     {
         var (script, run) = await StartAsync(new FakeRunOutcome { PollsUntilDone = 30 });
         var start = _time.GetUtcNow();
@@ -117,6 +118,71 @@ public sealed class RunTests : IAsyncLifetime
         Assert.Contains(_api.Requests, r => r.Method == "DELETE" && r.Path == $"/scripts/containers/{script}/runs/{run}");
         var after = await _client.Scripts.GetContainerRunAsync(script, run, TestContext.Current.CancellationToken);
         Assert.Equal("cancelled", after.State);
+    }
+
+    /// <summary>Starts a long run of the given kind and returns the wait (with the run cancelled on cancellation) and where its cancel goes.</summary>
+    private async Task<(Func<CancellationToken, Task> Wait, string CancelPath)> StartLongRunAsync(string kind)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var slow = new FakeRunOutcome { PollsUntilDone = 1000 };
+        switch (kind)
+        {
+            case "containers" or "jobs":
+            {
+                var (script, run) = await StartAsync(slow);
+                return kind == "jobs"
+                    ? (t => _client.Jobs.WaitForRunAsync(script, run, cancelRunOnCancellation: true, cancellationToken: t), $"/jobs/{script}/runs/{run}")
+                    : (t => _client.Scripts.WaitForContainerRunAsync(script, run, cancelRunOnCancellation: true, cancellationToken: t), $"/scripts/containers/{script}/runs/{run}");
+            }
+
+            case "sql":
+            {
+                var script = await _client.Scripts.CreateSqlAsync(new SqlScriptCreateRequest { Name = "export", Sql = "select 1", RemoteHostId = 1, CredentialId = 2 }, ct);
+                _api.SetRunOutcome(script.Id!.Value, slow);
+                var run = await _client.Scripts.StartSqlRunAsync(script.Id!.Value, ct);
+                return (t => _client.Scripts.WaitForSqlRunAsync(script.Id!.Value, run.Id!.Value, cancelRunOnCancellation: true, cancellationToken: t), $"/scripts/sql/{script.Id}/runs/{run.Id}");
+            }
+
+            case "queries":
+            {
+                var query = await _client.Queries.CreateAsync(new QueryCreateRequest { Database = 1, Sql = "select 1", PreviewRows = 10 }, ct);
+                _api.SetRunOutcome(query.Id!.Value, slow);
+                return (t => _client.Queries.WaitAsync(query.Id!.Value, cancelRunOnCancellation: true, cancellationToken: t), $"/queries/{query.Id}/runs/");
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+        }
+    }
+
+    [Theory]
+    [InlineData("containers")]
+    [InlineData("jobs")]
+    [InlineData("sql")]
+    [InlineData("queries")]
+    public async Task WaitAsync_AnyKindTokenCancelledWithCancelRun_StopsWaitingAndCancelsThatRun(string kind)
+    {
+        var (wait, cancelPath) = await StartLongRunAsync(kind);
+        using var cts = new CancellationTokenSource();
+        var task = wait(cts.Token);
+        await FakeTime.DriveAsync(_time, Task.Delay(50, TestContext.Current.CancellationToken));
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
+        Assert.Contains(_api.Requests, r => r.Method == "DELETE" && r.Path.StartsWith(cancelPath, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WaitAsync_QueryFails_ThrowsNamingTheQueryAndItsError()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var query = await _client.Queries.CreateAsync(new QueryCreateRequest { Database = 1, Sql = "select nope", PreviewRows = 10 }, ct);
+        _api.SetRunOutcome(query.Id!.Value, FakeRunOutcome.Failed("column \"nope\" does not exist"));
+        var task = _client.Queries.WaitAsync(query.Id!.Value, ct);
+        await FakeTime.DriveAsync(_time, (Task)task);
+        var e = await Assert.ThrowsAsync<CivisRunFailedException>(() => task);
+        Assert.Equal(query.Id, e.JobId);
+        Assert.StartsWith($"Query {query.Id}", e.Message, StringComparison.Ordinal);
+        Assert.Contains("does not exist", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -56,6 +56,8 @@ internal static class CivisOperations
         new("DELETE", "/imports/files/csv/{id}/runs/{run_id}", null, null),
         new("POST", "/queries", J.QueryCreateRequest, J.Query),
         new("GET", "/queries/{id}", null, J.QueryDetail),
+        new("DELETE", "/queries/{id}/runs/{run_id}", null, null),
+        new("GET", "/queries/{id}/runs/{run_id}/logs", null, J.RunLogEntry, true),
         new("POST", "/json_values", J.JsonValueCreateRequest, J.JsonValue),
         new("GET", "/services", null, J.ServiceSummary, true),
         new("GET", "/services/{id}", null, J.Service),

@@ -35,7 +35,7 @@ internal static class CivisPager
             yield break;
         }
 
-        var limit = ignorePageSizeOption ? endpointMaximum : Math.Min(pipeline.Options.PageSize ?? endpointMaximum, endpointMaximum);
+        var limit = ignorePageSizeOption ? endpointMaximum : Math.Min(pipeline.Options.Transport.PageSize ?? endpointMaximum, endpointMaximum);
         byte[]? previousBody = null;
         for (var page = 1; ; page++)
         {

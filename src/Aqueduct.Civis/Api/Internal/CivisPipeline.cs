@@ -22,7 +22,8 @@ internal sealed class CivisPipeline
 {
     private static readonly ResiliencePropertyKey<CivisRequest> RequestKey = new("Aqueduct.Civis.Request");
     private static readonly ResiliencePropertyKey<long> StartKey = new("Aqueduct.Civis.Start");
-    private static readonly ResiliencePropertyKey<TimeSpan> DelayKey = new("Aqueduct.Civis.Delay");
+    private static readonly ResiliencePropertyKey<bool> BudgetSpentKey = new("Aqueduct.Civis.BudgetSpent");
+    private static readonly ResiliencePropertyKey<string> LastFailureKey = new("Aqueduct.Civis.LastFailure");
 
     internal static readonly string Version = GetVersion();
     internal static readonly ProductInfoHeaderValue UserAgent = new("Aqueduct.Civis", Version);
@@ -61,39 +62,78 @@ internal sealed class CivisPipeline
 
     public Uri Resolve(string pathAndQuery) => new(_baseAddress, pathAndQuery.TrimStart('/'));
 
+    /// <summary>
+    /// The outer budget timeout, the retry strategy (when retries are on) and the per-attempt timeout, all Polly's.
+    /// Our code adds only what Polly cannot know: which outcomes may be repeated and the server's <c>Retry-After</c>.
+    /// </summary>
     private ResiliencePipeline<HttpResponseMessage> BuildResilience()
     {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = TimeProvider };
+        if (Options.Retry.Budget <= MaxPollyTimeout)
+        {
+            builder.AddTimeout(new TimeoutStrategyOptions
+            {
+                Timeout = Options.Retry.Budget < MinPollyTimeout ? MinPollyTimeout : Options.Retry.Budget,
+                OnTimeout = args =>
+                {
+                    args.Context.Properties.Set(BudgetSpentKey, true);
+                    return default;
+                },
+            });
+        }
+
+        if (Options.Retry.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(CreateRetryOptions());
+        }
+
+        return builder
+            .AddTimeout(Options.Transport.AttemptTimeout > MaxPollyTimeout ? MaxPollyTimeout : Options.Transport.AttemptTimeout)
+            .Build();
+    }
+
+    // Polly's timeout strategy accepts 10 ms to 1 day.
+    private static readonly TimeSpan MinPollyTimeout = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxPollyTimeout = TimeSpan.FromDays(1);
+
+    /// <summary>Polly's exponential backoff with jitter and a cap; the delay generator only supplies <c>Retry-After</c>.</summary>
+    internal RetryStrategyOptions<HttpResponseMessage> CreateRetryOptions()
+    {
+        var settings = Options.Retry;
         var retry = new RetryStrategyOptions<HttpResponseMessage>
         {
-            MaxRetryAttempts = Options.MaxRetryAttempts == 0 ? 1 : Options.MaxRetryAttempts,
-            ShouldHandle = args => new ValueTask<bool>(Options.MaxRetryAttempts > 0 && ShouldRetry(args.Outcome, args.Context, args.AttemptNumber)),
-            DelayGenerator = args => new ValueTask<TimeSpan?>(args.Context.Properties.GetValue(DelayKey, TimeSpan.Zero)),
+            MaxRetryAttempts = settings.MaxRetryAttempts,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = settings.BaseDelay,
+            MaxDelay = settings.MaxDelay,
+            ShouldHandle = args => new ValueTask<bool>(MayRetry(args.Outcome, args.Context)),
+            DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfter(args.Outcome.Result)),
             OnRetry = args =>
             {
                 var request = args.Context.Properties.GetValue(RequestKey, null!);
+                args.Context.Properties.Set(LastFailureKey, Describe(args.Outcome));
                 CivisLog.Retrying(Logger, request.Method.Method, request.DisplayPath, Describe(args.Outcome), args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds);
                 return default;
             },
         };
-        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = TimeProvider }
-            .AddRetry(retry)
-            .AddTimeout(Options.AttemptTimeout)
-            .Build();
+        if (settings.Randomizer is { } randomizer)
+        {
+            retry.Randomizer = randomizer;
+        }
+
+        return retry;
     }
 
-    private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, int attemptNumber)
+    /// <summary>The retry predicate: a transient failure of a call that may be repeated, and no <c>Retry-After</c> past the budget.</summary>
+    private bool MayRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
     {
         var request = context.Properties.GetValue(RequestKey, null!);
         var idempotent = request.IsIdempotent;
         var retryable = outcome switch
         {
-            { Result: { } response } => response.StatusCode switch
-            {
-                HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable => true,
-                HttpStatusCode.RequestTimeout or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
-                    or HttpStatusCode.GatewayTimeout => idempotent,
-                _ => false,
-            },
+            { Result: { } response } => TransientStatusCodes.All.Contains((int)response.StatusCode)
+                && (idempotent || TransientStatusCodes.WasNotProcessed((int)response.StatusCode)),
             // Nothing was sent when the connection could not be made, so even a POST may be repeated.
             { Exception: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } } => true,
             { Exception: HttpRequestException or IOException or TimeoutRejectedException } => idempotent,
@@ -104,30 +144,26 @@ internal sealed class CivisPipeline
             return false;
         }
 
-        var delay = ComputeDelay(attemptNumber, outcome.Result);
-        var elapsed = TimeProvider.GetElapsedTime(context.Properties.GetValue(StartKey, 0L));
-        if (elapsed + delay > Options.RetryBudget)
+        if (RetryAfter(outcome.Result) is { } wait
+            && TimeProvider.GetElapsedTime(context.Properties.GetValue(StartKey, 0L)) + wait > Options.Retry.Budget)
         {
-            CivisLog.BudgetSpent(Logger, request.Method.Method, request.DisplayPath, Describe(outcome), (long)delay.TotalMilliseconds);
+            CivisLog.BudgetSpent(Logger, request.Method.Method, request.DisplayPath, Describe(outcome), (long)wait.TotalMilliseconds);
             return false;
         }
 
-        context.Properties.Set(DelayKey, delay);
         return true;
     }
 
-    /// <summary>At least <c>Retry-After</c> when the server sent one; otherwise capped exponential backoff with "equal jitter".</summary>
-    internal TimeSpan ComputeDelay(int attemptNumber, HttpResponseMessage? response)
+    /// <summary>The server's <c>Retry-After</c> as a wait from now (never negative), or <see langword="null"/> when it sent none.</summary>
+    internal TimeSpan? RetryAfter(HttpResponseMessage? response)
     {
-        if (response?.Headers.RetryAfter is { } retryAfter)
+        if (response?.Headers.RetryAfter is not { } retryAfter)
         {
-            var wait = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - TimeProvider.GetUtcNow() : TimeSpan.Zero);
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+            return null;
         }
 
-        var cap = Options.RetryMaxDelay.TotalMilliseconds;
-        var exponential = Math.Min(cap, Options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attemptNumber, 30)));
-        return TimeSpan.FromMilliseconds((exponential / 2) + (Random.Shared.NextDouble() * exponential / 2));
+        var wait = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - TimeProvider.GetUtcNow() : TimeSpan.Zero);
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
     }
 
     private static string Describe(Outcome<HttpResponseMessage> outcome) => outcome switch
@@ -169,12 +205,21 @@ internal sealed class CivisPipeline
                 {
                     throw new CivisApiException(
                         string.Create(CultureInfo.InvariantCulture,
-                            $"{request.Method.Method} {request.DisplayPath} answered {tooLarge.StatusCode} with a body of more than {Options.MaxResponseBodySize} bytes, the limit set by CivisClientOptions.{nameof(CivisClientOptions.MaxResponseBodySize)}; the call was not retried."),
+                            $"{request.Method.Method} {request.DisplayPath} answered {tooLarge.StatusCode} with a body of more than {Options.Transport.MaxResponseBodySize} bytes, the limit set by CivisClientOptions.Transport.{nameof(CivisTransportOptions.MaxResponseBodySize)}; the call was not retried."),
                         tooLarge.StatusCode, null, null, request.Method.Method, request.DisplayPath);
                 }
 
+                if (context.Properties.GetValue(BudgetSpentKey, false))
+                {
+                    var last = context.Properties.GetValue(LastFailureKey, "no attempt finished");
+                    throw new CivisApiException(
+                        string.Create(CultureInfo.InvariantCulture,
+                            $"{request.Method.Method} {request.DisplayPath} failed: the retry budget of {Options.Retry.Budget.TotalSeconds:0.###} s (CivisClientOptions.Retry.Budget) was spent; the last failed attempt: {last}."),
+                        0, null, null, request.Method.Method, request.DisplayPath, exception);
+                }
+
                 var reason = exception is TimeoutRejectedException
-                    ? $"no answer within {Options.AttemptTimeout.TotalSeconds:0.###} s"
+                    ? $"no answer within {Options.Transport.AttemptTimeout.TotalSeconds:0.###} s"
                     : "connection failed: " + exception.Message;
                 throw new CivisApiException(
                     $"{request.Method.Method} {request.DisplayPath} failed: {reason}.", 0, null, null, request.Method.Method, request.DisplayPath, exception);
@@ -250,14 +295,14 @@ internal sealed class CivisPipeline
     }
 
     /// <summary>
-    /// Reads the body into memory, at most <see cref="CivisClientOptions.MaxResponseBodySize"/> bytes: a larger success
+    /// Reads the body into memory, at most <see cref="CivisTransportOptions.MaxResponseBodySize"/> bytes: a larger success
     /// body throws <see cref="ResponseTooLargeException"/> (never retried); a larger error body is cut, as only its
     /// error code and description are read.
     /// </summary>
     private async Task<HttpContent> BufferAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var content = response.Content;
-        var max = Options.MaxResponseBodySize;
+        var max = Options.Transport.MaxResponseBodySize;
         var enforce = response.IsSuccessStatusCode;
         var declared = content.Headers.ContentLength;
         if (enforce && declared > max)

@@ -75,6 +75,6 @@ internal sealed class DownloadStream(HttpResponseMessage response, Stream inner,
 
     private CivisApiException Stalled(Exception cause) => new(
         string.Create(CultureInfo.InvariantCulture,
-            $"{request.Method.Method} {request.DisplayPath} failed: the download stalled, no data came within {timeout.TotalSeconds:0.###} s (CivisClientOptions.AttemptTimeout)."),
+            $"{request.Method.Method} {request.DisplayPath} failed: the download stalled, no data came within {timeout.TotalSeconds:0.###} s (CivisClientOptions.Transport.AttemptTimeout)."),
         0, null, null, request.Method.Method, request.DisplayPath, cause);
 }

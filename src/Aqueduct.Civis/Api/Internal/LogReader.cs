@@ -12,7 +12,7 @@ internal static class LogReader
     {
         var seen = new HashSet<long>();
         long? cursor = null;
-        var delay = pipeline.Options.PollInterval;
+        var delay = pipeline.Options.Polling.Interval;
         while (true)
         {
             var maxBefore = seen.Count == 0 ? (long?)null : seen.Max();
@@ -52,7 +52,7 @@ internal static class LogReader
             // and de-duplicated by id.
             cursor = maxBefore;
             await Task.Delay(delay, pipeline.TimeProvider, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * pipeline.Options.PollBackoffFactor), pipeline.Options.PollMaxInterval.Ticks));
+            delay = pipeline.Options.Polling.Next(delay);
         }
     }
 }
