@@ -9,7 +9,21 @@ public sealed record CivisJobImage(string Name, string Tag);
 /// <param name="Url">The repository, for example <c>github.com/lacity/bikeshare.git</c>.</param>
 /// <param name="Ref">The branch or tag, or <see langword="null"/> for the platform's default.</param>
 /// <param name="Credential">The git credential, by name or id; <see langword="null"/> for the platform's default (the first one the user has).</param>
-public sealed record CivisJobRepository(string Url, string? Ref, CivisManifestReference? Credential);
+public sealed record CivisJobRepository(string Url, string? Ref, CivisManifestReference? Credential)
+{
+    /// <summary>The repository without any user-info (a token written into the URL never shows).</summary>
+    /// <returns>For example <c>CivisJobRepository { Url = github.com/lacity/bikeshare.git, Ref = main }</c>.</returns>
+    public override string ToString() => $"CivisJobRepository {{ Url = {WithoutUserInfo(Url)}, Ref = {Ref}, Credential = {Credential} }}";
+
+    /// <summary>The URL with anything before an <c>@</c> in its authority dropped.</summary>
+    internal static string WithoutUserInfo(string url)
+    {
+        var authorityStart = url.IndexOf("://", StringComparison.Ordinal) is var scheme and >= 0 ? scheme + 3 : 0;
+        var authorityEnd = url.IndexOfAny(['/', '?', '#'], authorityStart) is var end and >= 0 ? end : url.Length;
+        var at = url.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart);
+        return at < 0 ? url : url[..authorityStart] + url[(at + 1)..];
+    }
+}
 
 /// <summary>The resources the container gets: <c>requiredResources</c>.</summary>
 /// <param name="Cpu">CPU shares, 1000 a core, at least 2.</param>

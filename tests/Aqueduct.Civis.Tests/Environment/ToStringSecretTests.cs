@@ -33,6 +33,7 @@ public sealed class ToStringSecretTests(PostgresServerFixture serverFixture)
         [typeof(AwsCredential)] = () => new AwsCredential("AKIAEXAMPLE", Password),
         [typeof(RequiredVariable)] = () => new RequiredVariable("BIKESHARE_PASSWORD", "the bikeshare password"),
         [typeof(CivisService)] = () => new CivisService(1, "v1", 3838, "/app", "/repo"),
+        [typeof(CivisJobRepository)] = () => new CivisJobRepository($"https://jane:{UserInfoPassword}@github.com/lacity/job.git", "main", null),
     };
 
     /// <summary>Public types with their own ToString that hold no input a secret could be in, and why.</summary>
@@ -50,6 +51,20 @@ public sealed class ToStringSecretTests(PostgresServerFixture serverFixture)
         ["FakeFault"] = "a fault the test injects",
         ["LocalWarehouse"] = "started by tests of their own; shows only host:port/database of URIs it made (checked in LocalWarehouseTests)",
         ["PostgresServer"] = "checked below with the shared server",
+        ["CivisJobManifest"] = "the manifest's file and name; a manifest holds no credential (credentials are referenced by name)",
+        ["CivisJobImage"] = "an image name and tag",
+        ["CivisJobResources"] = "numbers",
+        ["CivisJobSchedule"] = "numbers and a time zone",
+        ["CivisJobNotifications"] = "e-mail addresses and URL lists (a record prints a list's type, not its items)",
+        ["CivisJobShare"] = "a user or group reference and a permission",
+        ["CivisAllowedValue"] = "a parameter's allowed value; a credential parameter has none",
+        ["CivisJobParameter"] = "a parameter's name and type",
+        ["CivisMissingVariable"] = "a variable's name and why it is needed, never its value",
+        ["CivisLocalEnvironmentCheck"] = "lists of missing variables (names only)",
+        ["CivisManifestError"] = "a location, a key and a message that quotes no credential",
+        ["CivisManifestLocation"] = "a file, line and column",
+        ["CivisManifestReference"] = "a name or id of a platform object",
+        ["CivisParameterVariable"] = "a variable's name and description",
     };
 
     [Fact]

@@ -34,6 +34,26 @@ public class ManifestValidationTests
         Assert.Contains("did you mean 'cpu'?", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("https://jane:ghp_T0kenS3cret@github.com/lacity/bikeshare.git")]
+    [InlineData("https://ghp_T0kenS3cret@github.com/lacity/bikeshare.git")]
+    public void Parse_RepositoryUrlWithUserInfo_FailsWithoutQuotingIt(string url)
+    {
+        var error = Single(ManifestTexts.Minimal + $"\nrepository:\n  url: {url}\n");
+
+        Assert.Equal("repository.url", error.Key);
+        Assert.DoesNotContain("T0kenS3cret", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("jane", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToString_RepositoryWithUserInfo_ShowsNone()
+    {
+        var repository = new CivisJobRepository("https://jane:ghp_T0kenS3cret@github.com/lacity/bikeshare.git", "main", null);
+
+        Assert.Equal("CivisJobRepository { Url = https://github.com/lacity/bikeshare.git, Ref = main, Credential =  }", repository.ToString());
+    }
+
     [Fact]
     public void Parse_CpuNotANumber_NamesTheKeyAndLine()
     {

@@ -180,6 +180,13 @@ internal sealed class ManifestReader
 
         var keys = Keys(map, "repository", RepositoryKeys);
         var url = RequiredString(keys, map, "url", "repository") ?? "";
+        if (CivisJobRepository.WithoutUserInfo(url) != url)
+        {
+            // Never quote it: the user-info is a token or password.
+            Error(keys["url"].Start, "repository.url", "holds a user name or password before '@'; remove it and name the git credential under repository.credential.");
+            url = CivisJobRepository.WithoutUserInfo(url);
+        }
+
         var @ref = keys.TryGetValue("ref", out var refNode) ? String(refNode, "repository.ref") : null;
         var credential = keys.TryGetValue("credential", out var credentialNode)
             ? Reference(credentialNode, "repository.credential", CivisReferenceKind.GitCredential)
