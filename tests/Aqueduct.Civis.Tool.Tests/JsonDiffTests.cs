@@ -17,6 +17,9 @@ public sealed class JsonDiffTests
     [InlineData("""{"tag":"1.0"}""", """{"tag":"1.0.0"}""", false)]
     [InlineData("""{"params":[{"name":"A","type":"string","value":null}]}""", """{"params":[{"name":"A","type":"string"}]}""", true)]
     [InlineData("""{"params":[{"name":"A","type":"string"}]}""", """{"params":[{"name":"A","type":"integer"}]}""", false)]
+    [InlineData("""{"params":[{"name":"A","type":"string","allowedValues":[{"label":"x","value":"x"}]}]}""", """{"params":[{"name":"A","type":"string"}]}""", false)] // allowed values dropped from the manifest
+    [InlineData("""{"params":[{"name":"A","type":"string","default":"7"}]}""", """{"params":[{"name":"A","type":"string"}]}""", false)] // a default dropped
+    [InlineData("""{"params":[{"name":"A","type":"string","allowedValues":[],"description":"","required":false}]}""", """{"params":[{"name":"A","type":"string"}]}""", true)] // empty fields are no change
     public void Matches_CurrentAgainstDesired(string current, string desired, bool expected)
         => Assert.Equal(expected, JsonDiff.Matches(JsonNode.Parse(current), JsonNode.Parse(desired)));
 

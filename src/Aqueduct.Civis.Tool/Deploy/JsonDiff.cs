@@ -38,7 +38,9 @@ internal static class JsonDiff
                     return wantedItems.Count == 0 && (current is null || current.GetValueKind() == JsonValueKind.Null);
                 }
 
-                return haveItems.Count == wantedItems.Count && wantedItems.Select((item, i) => Matches(haveItems[i], item)).All(m => m);
+                // An item of a list (a parameter, an allowed value) is the manifest's whole declaration: a field the
+                // platform holds but the manifest dropped (allowedValues, a default) is a change, unless it is empty.
+                return haveItems.Count == wantedItems.Count && wantedItems.Select((item, i) => Matches(haveItems[i], item) && NoExtraFields(haveItems[i], item)).All(m => m);
             default:
                 if (current is null)
                 {
@@ -57,6 +59,23 @@ internal static class JsonDiff
                 return JsonNode.DeepEquals(current, desired);
         }
     }
+
+    private static bool NoExtraFields(JsonNode? current, JsonNode? desired) =>
+        current is not JsonObject have || desired is not JsonObject wanted
+        || have.Where(p => !wanted.ContainsKey(p.Key)).All(p => IsEmpty(p.Value));
+
+    private static bool IsEmpty(JsonNode? node) => node switch
+    {
+        null => true,
+        JsonArray items => items.Count == 0,
+        JsonObject fields => fields.Count == 0,
+        _ => node.GetValueKind() switch
+        {
+            JsonValueKind.Null or JsonValueKind.False => true,
+            JsonValueKind.String => node.GetValue<string>().Length == 0,
+            _ => false,
+        },
+    };
 
     /// <summary>The top-level fields of <paramref name="desired"/> that <paramref name="current"/> does not match.</summary>
     public static List<string> ChangedKeys(JsonObject current, JsonObject desired)
