@@ -99,47 +99,9 @@ internal static class CsvRows
             text.Append('\n').Append(more);
         }
 
-        var fields = new List<(string, bool)>();
-        var field = new StringBuilder();
-        bool inQuotes = false, quoted = false;
-        var s = text.ToString();
-        for (var i = 0; i < s.Length; i++)
-        {
-            var c = s[i];
-            if (inQuotes)
-            {
-                if (c == '"' && i + 1 < s.Length && s[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    inQuotes = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                inQuotes = quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add((field.ToString(), quoted));
-                field.Clear();
-                quoted = false;
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        fields.Add((field.ToString(), quoted));
-        return fields;
+        var quoted = new List<bool>();
+        var fields = CsvScanner.SplitRecord(text.ToString(), ',', quoted);
+        return [.. fields.Select((field, i) => (field, quoted[i]))];
     }
 
     private static object? Parse((string Text, bool Quoted) field, Type type)
