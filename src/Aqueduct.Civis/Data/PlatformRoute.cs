@@ -45,17 +45,15 @@ internal sealed class PlatformRoute
                 $"The Civis CSV import reads only empty fields as NULL, so {source} cannot use the NULL marker '{source.NullMarker}' when loading through the Civis import API.");
         }
 
-        var keys = definition?.PrimaryKey ?? [];
-        if (mode is WriteMode.Upsert or WriteMode.InsertIgnore && keys.Count == 0)
+        // The platform's catalog is out of reach before the import: the definition's key, by the same decision as the direct route.
+        var keys = LoadDecisions.PrimaryKey(table, catalogKey: null, definition);
+        if (LoadDecisions.Merges(mode) && keys.Count == 0)
         {
             throw new ArgumentException(
                 $"WriteMode.{mode} through the Civis import API needs a TableDefinition with a primary key: the platform matches rows on it.", nameof(definition));
         }
 
-        if (mode == WriteMode.Drop && definition is null)
-        {
-            throw new ArgumentException("WriteMode.Drop needs a TableDefinition to create the table again.", nameof(definition));
-        }
+        LoadDecisions.RequireDefinitionForDrop(table, mode, definition);
 
         if (mode == WriteMode.InsertIgnore)
         {

@@ -126,6 +126,36 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
     }
 
     [Fact]
+    public async Task JobBody_ThroughJobHostInProduction_GetsFrontDoorsFromContext()
+    {
+        (string Exported, List<DoorTrip> Rows) result = default;
+        var routes = new List<WarehouseRoute>();
+        using var errors = new StringWriter();
+
+        var exitCode = await CivisJob.RunAsync(
+            [],
+            async (job, ct) =>
+            {
+                result = await JobBodyAsync(job.Postgres, job.Redshift, "host", ct);
+                routes.AddRange([job.GetWarehouse(Warehouse.Postgres).Route, job.GetWarehouse(Warehouse.Redshift).Route]);
+                Assert.Same(job.Redshift, job.GetWarehouse(Warehouse.Redshift));
+            },
+            options =>
+            {
+                options.Environment = Create([.. Uris(), ("REDSHIFT_ID", "7"), ("CIVIS_API_KEY", _api.ApiKey), ("CIVIS_API_ENDPOINT", _api.BaseAddress.ToString())]);
+                options.Output = TextWriter.Null;
+                options.ErrorOutput = errors;
+                options.HandleShutdownSignals = false;
+            },
+            Ct);
+
+        Assert.True(exitCode == CivisJobExitCodes.Success, errors.ToString());
+        await AssertJobResultAsync(result, "host");
+        Assert.Equal([WarehouseRoute.Copy, WarehouseRoute.CivisPlatform], routes);
+        Assert.Equal(7, (int?)Assert.Single(_api.CsvImportRuns).Import["destination"]!["remoteHostId"]);
+    }
+
+    [Fact]
     public async Task GetWarehouse_PlatformRouteWithoutIdOrName_ThrowsNamingBothVariables()
     {
         await using var warehouses = new WarehouseConnectionFactory(Create(("AQUEDUCT_WAREHOUSE_ROUTE", "platform")));
@@ -165,6 +195,22 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
         Assert.Equal(WarehouseRoute.CivisPlatform, redshift.Route);
         Assert.Same(provider.GetRequiredKeyedService<NpgsqlDataSource>(Warehouse.Redshift), redshift.DataSource);
         Assert.Single(_api.CsvImportRuns);
+    }
+
+    [Fact]
+    public async Task LoadCsvAsync_DirectUpsertDefinitionKeyDiffersFromTables_ThrowsNamingBothKeys()
+    {
+        await using var warehouses = new WarehouseConnectionFactory(Create([("DEV", "1"), .. Uris()]));
+        var table = TableName.Parse("door_keys");
+        await db.DataSource.LoadCsvAsync(table, From("trip_id,bike_type\n1,a\n"), WriteMode.Drop, Trips, Ct);
+        var otherKey = new TableDefinition([new("trip_id", "integer", nullable: false), new("bike_type", "text")], ["bike_type"]);
+
+        var error = await Assert.ThrowsAsync<TableContractException>(() =>
+            warehouses.GetWarehouse(Warehouse.Postgres).LoadCsvAsync(table, From("trip_id,bike_type\n2,a\n"), WriteMode.Upsert, otherKey, Ct));
+
+        Assert.Contains("primary key (trip_id)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(bike_type)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["1|a"], await RowsAsync(db.DataSource, $"SELECT * FROM {table}"));
     }
 
     [Fact]
