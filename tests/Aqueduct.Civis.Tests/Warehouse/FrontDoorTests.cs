@@ -214,6 +214,29 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
     }
 
     [Fact]
+    public async Task QueryAsync_ValueDoesNotFitProperty_ThrowsNamingLineColumnAndProperty()
+    {
+        await using var warehouses = new WarehouseConnectionFactory(Create([("DEV", "1"), .. Uris()]));
+
+        var error = await Assert.ThrowsAsync<FormatException>(async () =>
+            await warehouses.GetWarehouse(Warehouse.Postgres).QueryAsync<DoorTrip>("SELECT * FROM (VALUES (1, 'a'), (NULL, 'b')) v(trip_id, bike_type)", Ct).ToListAsync(Ct));
+
+        Assert.Contains("line 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("DoorTrip.TripId", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QueryAsync_QuotedEmptyAndNull_ReadAsEmptyStringAndNull()
+    {
+        await using var warehouses = new WarehouseConnectionFactory(Create([("DEV", "1"), .. Uris()]));
+
+        var rows = await warehouses.GetWarehouse(Warehouse.Redshift).QueryAsync<DoorTrip>(
+            "SELECT * FROM (VALUES (1, ''), (2, NULL), (3, 'line\nbreak, \"quoted\"')) v(trip_id, bike_type)", Ct).ToListAsync(Ct);
+
+        Assert.Equal([(1, ""), (2, null), (3, "line\nbreak, \"quoted\"")], rows.Select(r => (r.TripId, r.BikeType)));
+    }
+
+    [Fact]
     public async Task LoadAsync_TypedRowsThroughPlatform_UploadsCsvOfTheRows()
     {
         await using var warehouses = new WarehouseConnectionFactory(Create([("AQUEDUCT_WAREHOUSE_ROUTE", "platform"), ("POSTGRES_ID", "5"), ("POSTGRES_CREDENTIAL_ID", "9")]));
