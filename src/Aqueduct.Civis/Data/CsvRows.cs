@@ -44,21 +44,20 @@ internal static class CsvRows
     public static async IAsyncEnumerable<T> ReadAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(
         Stream plain, string description, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(plain, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 81920, leaveOpen: true);
-        var header = await ReadRecordAsync(reader, cancellationToken).ConfigureAwait(false);
-        if (header is null)
+        List<(string Text, bool Quoted)>? header = null;
+        PropertyInfo?[] map = [];
+        await foreach (var (record, line) in ReadRecordsAsync(plain, ',', cancellationToken).ConfigureAwait(false))
         {
-            yield break;
-        }
+            if (header is null)
+            {
+                header = record;
+                var properties = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                    .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0 && p.GetCustomAttribute<NotMappedAttribute>() is null)
+                    .ToList();
+                map = [.. header.Select(h => properties.FirstOrDefault(p => Names(p).Contains(h.Text, StringComparer.Ordinal)))];
+                continue;
+            }
 
-        var properties = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0 && p.GetCustomAttribute<NotMappedAttribute>() is null)
-            .ToList();
-        var map = header.Select(h => properties.FirstOrDefault(p => Names(p).Contains(h.Text, StringComparer.Ordinal))).ToArray();
-        var line = 1L;
-        while (await ReadRecordAsync(reader, cancellationToken).ConfigureAwait(false) is { } record)
-        {
-            line++;
             var row = Activator.CreateInstance<T>();
             for (var i = 0; i < map.Length && i < record.Count; i++)
             {
@@ -82,27 +81,32 @@ internal static class CsvRows
         }
     }
 
+    /// <summary>The records of a plain CSV stream (a byte order mark skipped), each with the line it starts on (1 = the first).</summary>
+    public static async IAsyncEnumerable<(List<(string Text, bool Quoted)> Fields, long Line)> ReadRecordsAsync(
+        Stream plain, char delimiter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(plain, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 81920, leaveOpen: true);
+        var line = 1L;
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } first)
+        {
+            var start = line++;
+            var text = new StringBuilder(first);
+            var quotes = first.Count(c => c == '"');
+            while (quotes % 2 == 1 && await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } more)
+            {
+                line++;
+                quotes += more.Count(c => c == '"');
+                text.Append('\n').Append(more);
+            }
+
+            var quoted = new List<bool>();
+            var fields = CsvScanner.SplitRecord(text.ToString(), delimiter, quoted);
+            yield return ([.. fields.Select((field, i) => (field, quoted[i]))], start);
+        }
+    }
+
     private static string[] Names(PropertyInfo property) =>
         [property.GetCustomAttribute<ColumnAttribute>()?.Name ?? property.Name, property.Name, TypedRows.ToSnakeCase(property.Name)];
-
-    private static async Task<List<(string Text, bool Quoted)>?> ReadRecordAsync(StreamReader reader, CancellationToken cancellationToken)
-    {
-        var first = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-        if (first is null)
-        {
-            return null;
-        }
-
-        var text = new StringBuilder(first);
-        while (text.ToString().Count(c => c == '"') % 2 == 1 && await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } more)
-        {
-            text.Append('\n').Append(more);
-        }
-
-        var quoted = new List<bool>();
-        var fields = CsvScanner.SplitRecord(text.ToString(), ',', quoted);
-        return [.. fields.Select((field, i) => (field, quoted[i]))];
-    }
 
     private static object? Parse((string Text, bool Quoted) field, Type type)
     {

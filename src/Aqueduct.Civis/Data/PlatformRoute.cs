@@ -90,6 +90,13 @@ internal sealed class PlatformRoute
                     CsvCompression.None => false,
                     _ => await CsvFiles.StartsWithGzipAsync(upload, cancellationToken).ConfigureAwait(false),
                 };
+                if (mode == WriteMode.Upsert)
+                {
+                    // The platform's upsert would keep some row of a repeated key (or, on Redshift, which enforces no key, all of
+                    // them): fail first, as the direct route does.
+                    await CheckNoRepeatedKeyAsync(table, upload, gzip, source, definition!, keys, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (definition is not null)
                 {
                     // The import reads tableColumns as the file's columns in file order: follow the header, not the definition.
@@ -386,6 +393,53 @@ internal sealed class PlatformRoute
         }
 
         return (_databaseId, _credentialId);
+    }
+
+    /// <summary>Reads the CSV once for a key it repeats; the stream's position is left where it was.</summary>
+    /// <exception cref="LoadException">A key appears twice; the message names it and the line of its second record.</exception>
+    private static async Task CheckNoRepeatedKeyAsync(
+        TableName table, Stream upload, bool gzip, CsvSource source, TableDefinition definition, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var position = upload.Position;
+        var plain = gzip ? new GZipStream(upload, CompressionMode.Decompress, leaveOpen: true) : upload;
+        try
+        {
+            int[]? indexes = source.HasHeader ? null : [.. keys.Select(k => definition.Columns.ToList().FindIndex(c => c.Name == k))];
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (var (record, line) in CsvRows.ReadRecordsAsync(plain, source.Delimiter, cancellationToken).ConfigureAwait(false))
+            {
+                if (indexes is null)
+                {
+                    // The header passed the contract check already, or will: a key missing from it is reported there.
+                    indexes = [.. keys.Select(k => record.FindIndex(f => f.Text == k))];
+                    if (indexes.Any(i => i < 0))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                var values = indexes.Select(i => i < record.Count ? record[i].Text : string.Empty).ToList();
+                if (!seen.Add(string.Join('\u0001', values)))
+                {
+                    const string Step = "checking for repeated keys";
+                    throw new LoadException(
+                        $"Loading {source} into table {table} failed at line {line.ToString(System.Globalization.CultureInfo.InvariantCulture)} while {Step}: " +
+                        $"key ({string.Join(", ", keys)}) = ({string.Join(", ", values)}) appears more than once in the source; WriteMode.Upsert takes each key once. The table is unchanged.",
+                        source.ToString(), table, line, Step, null);
+                }
+            }
+        }
+        finally
+        {
+            if (gzip)
+            {
+                await plain.DisposeAsync().ConfigureAwait(false);
+            }
+
+            upload.Position = position;
+        }
     }
 
     /// <summary>The declared columns in the order of the CSV's header (or the definition's order without a header).</summary>

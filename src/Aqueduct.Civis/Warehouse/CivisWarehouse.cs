@@ -171,8 +171,5 @@ public class CivisWarehouse
         }
     }
 
-    /// <inheritdoc />
-    public override string ToString() => $"{Warehouse} warehouse ({Route} route)";
-
     private TableLoadOptions LoadOptions => new() { CommandTimeout = _options.CommandTimeout };
 }

@@ -237,6 +237,21 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
     }
 
     [Fact]
+    public async Task LoadCsvAsync_PlatformUpsertRepeatedKey_ThrowsLikeDirectRouteBeforeUploading()
+    {
+        await using var warehouses = new WarehouseConnectionFactory(Create(("AQUEDUCT_WAREHOUSE_ROUTE", "platform"), ("REDSHIFT_ID", "7"), ("REDSHIFT_CREDENTIAL_ID", "9")));
+        var client = new CivisClient(_api.CreateClientOptions());
+        var table = TableName.Parse("door_upsert_repeats");
+
+        var error = await Assert.ThrowsAsync<LoadException>(() => warehouses.GetWarehouse(Warehouse.Redshift, client).LoadCsvAsync(
+            table, From("bike_type,trip_id\na,1\n\"b\nc\",2\nd,1\n"), WriteMode.Upsert, Trips, Ct));
+
+        Assert.Contains("key (trip_id) = (1) appears more than once in the source", error.Message, StringComparison.Ordinal);
+        Assert.Equal(5L, error.Line);
+        Assert.DoesNotContain(_api.Requests, r => r.Path.StartsWith("/files", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task LoadAsync_TypedRowsThroughPlatform_UploadsCsvOfTheRows()
     {
         await using var warehouses = new WarehouseConnectionFactory(Create([("AQUEDUCT_WAREHOUSE_ROUTE", "platform"), ("POSTGRES_ID", "5"), ("POSTGRES_CREDENTIAL_ID", "9")]));
