@@ -35,41 +35,64 @@ internal static class CsvFiles
         CsvScanner.SplitRecord(Encoding.UTF8.GetString(header), delimiter);
 
     /// <summary>
-    /// Reads the header of a plain (decompressed) CSV stream: skips a byte order mark, stops at the first record end.
+    /// Finds the header record at the start of buffered data (after any byte order mark): the one header rule of every route.
     /// </summary>
-    /// <returns>The column names, or <see langword="null"/> for an empty stream.</returns>
+    /// <param name="data">The data buffered so far.</param>
+    /// <param name="final">Whether the stream has no more data.</param>
+    /// <returns>The header's length and its line end's, or <see langword="null"/> when more data is needed.</returns>
     /// <exception cref="CsvDataException">The header is longer than <see cref="MaxHeaderBytes"/> or has an unclosed quote.</exception>
-    public static async Task<List<string>?> ReadHeaderAsync(Stream plain, char delimiter, CancellationToken cancellationToken)
+    public static (int End, int LineEnd)? FindHeader(ReadOnlySpan<byte> data, bool final)
     {
-        var buffer = new byte[MaxHeaderBytes + 4];
-        var length = 0;
-        while (true)
+        var end = CsvScanner.FindRecordEnd(data, final, out var lineEnd, out var inQuotes);
+        if (end < 0)
         {
-            var read = await plain.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-            length += read;
-            var start = buffer.AsSpan(0, length).StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
-            var data = buffer.AsSpan(start, length - start);
-            var end = CsvScanner.FindRecordEnd(data, final: read == 0, out _, out var inQuotes);
-            if (end >= 0)
+            if (data.Length > MaxHeaderBytes)
             {
-                return SplitHeader(data[..end], delimiter);
-            }
-
-            if (read == 0)
-            {
-                if (inQuotes)
-                {
-                    throw new CsvDataException("The header line has an unclosed double quote.");
-                }
-
-                return data.IsEmpty ? null : SplitHeader(data, delimiter);
-            }
-
-            if (length >= buffer.Length)
-            {
-                throw new CsvDataException($"The header line is longer than {MaxHeaderBytes >> 20} MiB" +
+                throw new CsvDataException(
+                    $"The header line is longer than {MaxHeaderBytes >> 20} MiB" +
                     (inQuotes ? ": it has an unclosed double quote." : ": no line end was found (set HasHeader = false for a CSV without a header)."));
             }
+
+            if (!final)
+            {
+                return null;
+            }
+
+            if (inQuotes)
+            {
+                throw new CsvDataException("The header line has an unclosed double quote.");
+            }
+
+            (end, lineEnd) = (data.Length, 0);
+        }
+
+        if (end > MaxHeaderBytes)
+        {
+            throw new CsvDataException($"The header line is longer than {MaxHeaderBytes >> 20} MiB.");
+        }
+
+        return (end, lineEnd);
+    }
+
+    /// <summary>Reads the header of a plain (decompressed) CSV stream: skips a byte order mark, stops at the first record end.</summary>
+    /// <returns>The column names, or <see langword="null"/> for an empty stream.</returns>
+    /// <exception cref="CsvDataException">The header is too long or has an unclosed quote (see <see cref="FindHeader"/>).</exception>
+    public static async Task<List<string>?> ReadHeaderAsync(Stream plain, char delimiter, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxHeaderBytes + 64 * 1024];
+        var length = 0;
+        var final = false;
+        while (true)
+        {
+            var start = buffer.AsSpan(0, length).StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
+            if (FindHeader(buffer.AsSpan(start, length - start), final) is { } found)
+            {
+                return final && length == start ? null : SplitHeader(buffer.AsSpan(start, found.End), delimiter);
+            }
+
+            var read = await plain.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            length += read;
+            final = read == 0;
         }
     }
 

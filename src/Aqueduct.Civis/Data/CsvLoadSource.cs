@@ -47,38 +47,14 @@ internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
                 : [.. table.Columns.Select(c => new SourceColumn(c.Name, null))];
         }
 
-        int end, lineEnd;
         var final = false;
-        bool inQuotes;
-        while ((end = CsvScanner.FindRecordEnd(_buffer.AsSpan(_start, _end - _start), final, out lineEnd, out inQuotes)) < 0)
+        (int End, int LineEnd)? found;
+        while ((found = CsvFiles.FindHeader(_buffer.AsSpan(_start, _end - _start), final)) is null)
         {
-            if (_end - _start > MaxHeaderBytes)
-            {
-                throw new CsvDataException(
-                    $"The header line is longer than {MaxHeaderBytes >> 20} MiB" +
-                    (inQuotes ? ": it has an unclosed double quote." : ": no line end was found (set HasHeader = false for a CSV without a header)."));
-            }
-
-            if (final)
-            {
-                if (inQuotes)
-                {
-                    throw new CsvDataException("The header line has an unclosed double quote.");
-                }
-
-                end = _end - _start;
-                lineEnd = 0;
-                break;
-            }
-
             final = !await FillAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (end > MaxHeaderBytes)
-        {
-            throw new CsvDataException($"The header line is longer than {MaxHeaderBytes >> 20} MiB.");
-        }
-
+        var (end, lineEnd) = found.Value;
         var bytes = _buffer.AsSpan(_start, end);
         var breaks = bytes.Count((byte)'\n');
         _headerLines = 1 + (breaks > 0 ? breaks : bytes.Count((byte)'\r'));

@@ -100,7 +100,17 @@ internal sealed class PlatformRoute
                 if (definition is not null)
                 {
                     // The import reads tableColumns as the file's columns in file order: follow the header, not the definition.
-                    tableColumns = await FileColumnsAsync(table, upload, gzip, source, definition, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        tableColumns = await FileColumnsAsync(table, upload, gzip, source, definition, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (CsvDataException e)
+                    {
+                        // Worded as the direct route words it (LoadRun.Fail): the same file fails the same way on both routes.
+                        const string Step = "reading the source's columns";
+                        throw new LoadException(
+                            $"Loading {source} into table {table} failed while {Step}: {e.Message} The table is unchanged.", source.ToString(), table, null, Step, e);
+                    }
                 }
 
                 var name = $"{schema}.{table.Name}.csv{(gzip ? ".gz" : string.Empty)}";

@@ -251,6 +251,23 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
         Assert.DoesNotContain(_api.Requests, r => r.Path.StartsWith("/files", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task LoadCsvAsync_HeaderWithUnclosedQuote_ThrowsSameLoadExceptionOnBothRoutes(bool platform)
+    {
+        await using var warehouses = new WarehouseConnectionFactory(Create(
+            [("DEV", "1"), .. Uris(), ("AQUEDUCT_WAREHOUSE_ROUTE", platform ? "platform" : "direct"), ("POSTGRES_ID", "5"), ("POSTGRES_CREDENTIAL_ID", "9")]));
+        var client = new CivisClient(_api.CreateClientOptions());
+
+        var error = await Assert.ThrowsAsync<LoadException>(() => warehouses.GetWarehouse(Warehouse.Postgres, client).LoadCsvAsync(
+            TableName.Parse("door_bad_header"), From("trip_id,\"bike_type\n1,a\n"), WriteMode.Drop, Trips, Ct));
+
+        Assert.Contains("The header line has an unclosed double quote.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("while reading the source's columns", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_api.Requests, r => r.Path.StartsWith("/files", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task LoadAsync_TypedRowsThroughPlatform_UploadsCsvOfTheRows()
     {
