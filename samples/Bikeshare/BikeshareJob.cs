@@ -79,7 +79,8 @@ public static class BikeshareJob
         var pivot = await source.ReadAsync(TripPivot.PivotAsync, cancellationToken).ConfigureAwait(false);
         job.Logger.LogInformation("Read {Rows} CSV rows: {Trips} trips", Format(pivot.CsvRows), Format(pivot.Trips.Count));
 
-        var postgres = job.Warehouses.GetDataSource(Warehouse.Postgres);
+        // The front door: it picks the route (direct COPY here; the Civis API with AQUEDUCT_WAREHOUSE_ROUTE=platform).
+        var postgres = job.Postgres;
         var result = await postgres.LoadAsync(
             Table, pivot.Trips, settings.Migrate ? WriteMode.Truncate : WriteMode.InsertIgnore, Definition, cancellationToken).ConfigureAwait(false);
         if (settings.Migrate)
@@ -99,7 +100,7 @@ public static class BikeshareJob
         }
     }
 
-    private static async Task AttachExportAsync(CivisJobContext job, Npgsql.NpgsqlDataSource postgres, CancellationToken cancellationToken)
+    private static async Task AttachExportAsync(CivisJobContext job, CivisWarehouse postgres, CancellationToken cancellationToken)
     {
         var client = job.GetRequiredClient();
         var path = Path.Combine(Path.GetTempPath(), $"bike_trips-{Guid.NewGuid():N}.csv.gz");

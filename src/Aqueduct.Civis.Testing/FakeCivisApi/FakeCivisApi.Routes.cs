@@ -401,7 +401,7 @@ public sealed partial class FakeCivisApi
         {
             // A SQL export's output: a CSV file served by the fake itself.
             var gzip = (SqlExportCompression ?? run.Job.Node["csvSettings"]?["compression"]?.GetValue<string>()) == "gzip";
-            var content = System.Text.Encoding.UTF8.GetBytes(SqlExportCsv);
+            var content = System.Text.Encoding.UTF8.GetBytes(SqlExportHandler?.Invoke(run.Job.Node) ?? SqlExportCsv);
             if (gzip)
             {
                 using var compressed = new MemoryStream();

@@ -11,11 +11,9 @@ namespace Aqueduct.Civis;
 internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
 {
     /// <summary>The longest header read: a header that does not end by then is not a header.</summary>
-    internal const int MaxHeaderBytes = 1 << 20;
+    internal const int MaxHeaderBytes = CsvFiles.MaxHeaderBytes;
 
     private const int BufferSize = 256 * 1024;
-    private static readonly byte[] GzipSignature = [0x1f, 0x8b];
-    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
     private Stream? _stream;
     private byte[] _buffer = [];
@@ -33,13 +31,13 @@ internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
     {
         _stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
         _buffer = new byte[BufferSize];
-        while (_end - _start < Utf8Bom.Length && await FillAsync(cancellationToken).ConfigureAwait(false))
+        while (_end - _start < CsvFiles.Utf8Bom.Length && await FillAsync(cancellationToken).ConfigureAwait(false))
         {
         }
 
-        if (_buffer.AsSpan(_start, _end - _start).StartsWith(Utf8Bom))
+        if (_buffer.AsSpan(_start, _end - _start).StartsWith(CsvFiles.Utf8Bom))
         {
-            _start += Utf8Bom.Length;
+            _start += CsvFiles.Utf8Bom.Length;
         }
 
         if (!csv.HasHeader)
@@ -49,49 +47,26 @@ internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
                 : [.. table.Columns.Select(c => new SourceColumn(c.Name, null))];
         }
 
-        int end, lineEnd;
         var final = false;
-        bool inQuotes;
-        while ((end = CsvScanner.FindRecordEnd(_buffer.AsSpan(_start, _end - _start), final, out lineEnd, out inQuotes)) < 0)
+        (int End, int LineEnd)? found;
+        while ((found = CsvFiles.FindHeader(_buffer.AsSpan(_start, _end - _start), final)) is null)
         {
-            if (_end - _start > MaxHeaderBytes)
-            {
-                throw new CsvDataException(
-                    $"The header line is longer than {MaxHeaderBytes >> 20} MiB" +
-                    (inQuotes ? ": it has an unclosed double quote." : ": no line end was found (set HasHeader = false for a CSV without a header)."));
-            }
-
-            if (final)
-            {
-                if (inQuotes)
-                {
-                    throw new CsvDataException("The header line has an unclosed double quote.");
-                }
-
-                end = _end - _start;
-                lineEnd = 0;
-                break;
-            }
-
             final = !await FillAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (end > MaxHeaderBytes)
-        {
-            throw new CsvDataException($"The header line is longer than {MaxHeaderBytes >> 20} MiB.");
-        }
-
+        var (end, lineEnd) = found.Value;
         var bytes = _buffer.AsSpan(_start, end);
         var breaks = bytes.Count((byte)'\n');
         _headerLines = 1 + (breaks > 0 ? breaks : bytes.Count((byte)'\r'));
-        var header = Encoding.UTF8.GetString(bytes);
+        var empty = bytes.IsEmpty;
+        var header = CsvFiles.SplitHeader(bytes, csv.Delimiter);
         _start += end + lineEnd;
-        if (header.Length == 0)
+        if (empty)
         {
             throw new CsvDataException("The CSV has no header line (set HasHeader = false for a CSV without one).");
         }
 
-        return [.. CsvScanner.SplitRecord(header, csv.Delimiter).Select(name => new SourceColumn(name, null))];
+        return [.. header.Select(name => new SourceColumn(name, null))];
     }
 
     public async Task<CopyCount> CopyAsync(
@@ -193,8 +168,8 @@ internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
             var gzip = csv.Compression == CsvCompression.Gzip;
             if (csv.Compression == CsvCompression.Auto)
             {
-                (raw, var start) = await PrefixedStream.PeekAsync(raw, GzipSignature.Length, cancellationToken).ConfigureAwait(false);
-                gzip = start.Span.SequenceEqual(GzipSignature);
+                (raw, var start) = await PrefixedStream.PeekAsync(raw, CsvFiles.GzipSignatureLength, cancellationToken).ConfigureAwait(false);
+                gzip = CsvFiles.IsGzip(start.Span);
             }
 
             return gzip ? new GzipCheckedStream(raw) : raw;

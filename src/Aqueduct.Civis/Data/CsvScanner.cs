@@ -223,9 +223,14 @@ internal struct CsvScanner
     }
 
     /// <summary>Splits one CSV record (without its line end) into fields, undoing quotes.</summary>
-    public static List<string> SplitRecord(string line, char delimiter)
+    public static List<string> SplitRecord(string line, char delimiter) => SplitRecord(line, delimiter, quoted: null);
+
+    /// <summary>Splits one CSV record into fields, undoing quotes; <paramref name="quoted"/> gets, per field, whether it was quoted
+    /// (an unquoted empty field is NULL, a quoted one the empty string).</summary>
+    public static List<string> SplitRecord(string line, char delimiter, List<bool>? quoted)
     {
         var fields = new List<string>();
+        var wasQuoted = false;
         var field = new System.Text.StringBuilder();
         var inQuotes = false;
         for (var i = 0; i < line.Length; i++)
@@ -252,12 +257,14 @@ internal struct CsvScanner
             }
             else if (c == '"')
             {
-                inQuotes = true;
+                inQuotes = wasQuoted = true;
             }
             else if (c == delimiter)
             {
                 fields.Add(field.ToString());
+                quoted?.Add(wasQuoted);
                 field.Clear();
+                wasQuoted = false;
             }
             else
             {
@@ -266,6 +273,7 @@ internal struct CsvScanner
         }
 
         fields.Add(field.ToString());
+        quoted?.Add(wasQuoted);
         return fields;
     }
 }

@@ -32,6 +32,7 @@ public static class DataMovementExtensions
     /// <param name="definition">The table's declared shape, used to create it when missing (required for <see cref="WriteMode.Drop"/>).</param>
     /// <param name="cancellationToken">Cancels the load; the table is left as it was.</param>
     /// <returns>What the load did.</returns>
+    /// <exception cref="NotSupportedException">The data source is the Redshift warehouse's: load it through <see cref="CivisWarehouse"/> (<c>job.Redshift</c>).</exception>
     /// <exception cref="TableContractException">The CSV's columns do not match the table's.</exception>
     /// <exception cref="LoadException">The CSV is malformed, PostgreSQL rejected a row or the merge, or a statement timed out; the message names the file, the table and the line (header = line 1).</exception>
     public static Task<LoadResult> LoadCsvAsync(
@@ -39,6 +40,7 @@ public static class DataMovementExtensions
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
+        RedshiftGuard.ThrowIfRedshift(dataSource);
         return TableLoader.LoadAsync(dataSource, table, new CsvLoadSource(source), mode, definition, TableLoadOptions.Default, cancellationToken);
     }
 
@@ -51,6 +53,7 @@ public static class DataMovementExtensions
     /// <param name="options">How the load runs, or <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the load; the table is left as it was.</param>
     /// <returns>What the load did.</returns>
+    /// <exception cref="NotSupportedException">The data source is the Redshift warehouse's: load it through <see cref="CivisWarehouse"/> (<c>job.Redshift</c>).</exception>
     /// <exception cref="TableContractException">The CSV's columns do not match the table's.</exception>
     /// <exception cref="LoadException">The CSV is malformed or PostgreSQL rejected a row, the merge or a statement timed out; the message names the file, the table and the line.</exception>
     public static Task<LoadResult> LoadCsvAsync(
@@ -58,6 +61,7 @@ public static class DataMovementExtensions
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
+        RedshiftGuard.ThrowIfRedshift(dataSource);
         return TableLoader.LoadAsync(dataSource, table, new CsvLoadSource(source), mode, definition, options ?? TableLoadOptions.Default, cancellationToken);
     }
 
@@ -73,12 +77,14 @@ public static class DataMovementExtensions
     /// <param name="definition">The table's declared shape, used to create it when missing (required for <see cref="WriteMode.Drop"/>).</param>
     /// <param name="cancellationToken">Cancels the load; the table is left as it was.</param>
     /// <returns>What the load did.</returns>
+    /// <exception cref="NotSupportedException">The data source is the Redshift warehouse's: load it through <see cref="CivisWarehouse"/> (<c>job.Redshift</c>).</exception>
     /// <exception cref="TableContractException">The properties do not match the table's columns or types.</exception>
     public static Task<LoadResult> LoadAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>(
         this NpgsqlDataSource dataSource, TableName table, IEnumerable<T> rows, WriteMode mode, TableDefinition? definition = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        RedshiftGuard.ThrowIfRedshift(dataSource);
         return TableLoader.LoadAsync(dataSource, table, TypedRows.FromObjects(TypedRows.ToAsync(rows, cancellationToken)), mode, definition, TableLoadOptions.Default, cancellationToken);
     }
 
@@ -92,6 +98,7 @@ public static class DataMovementExtensions
     /// <param name="options">How the load runs, or <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the load; the table is left as it was.</param>
     /// <returns>What the load did.</returns>
+    /// <exception cref="NotSupportedException">The data source is the Redshift warehouse's: load it through <see cref="CivisWarehouse"/> (<c>job.Redshift</c>).</exception>
     /// <exception cref="TableContractException">The properties do not match the table's columns or types.</exception>
     /// <exception cref="LoadException">PostgreSQL rejected a row or the merge, or a statement timed out; the message names the row.</exception>
     public static Task<LoadResult> LoadAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>(
@@ -99,6 +106,7 @@ public static class DataMovementExtensions
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        RedshiftGuard.ThrowIfRedshift(dataSource);
         return TableLoader.LoadAsync(
             dataSource, table, TypedRows.FromObjects(TypedRows.ToAsync(rows, cancellationToken)), mode, definition, options ?? TableLoadOptions.Default, cancellationToken);
     }
@@ -112,12 +120,14 @@ public static class DataMovementExtensions
     /// <param name="definition">The table's declared shape, used to create it when missing (required for <see cref="WriteMode.Drop"/>).</param>
     /// <param name="cancellationToken">Cancels the load; the table is left as it was.</param>
     /// <returns>What the load did.</returns>
+    /// <exception cref="NotSupportedException">The data source is the Redshift warehouse's: load it through <see cref="CivisWarehouse"/> (<c>job.Redshift</c>).</exception>
     /// <exception cref="TableContractException">The properties do not match the table's columns or types.</exception>
     public static Task<LoadResult> LoadAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>(
         this NpgsqlDataSource dataSource, TableName table, IAsyncEnumerable<T> rows, WriteMode mode, TableDefinition? definition = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        RedshiftGuard.ThrowIfRedshift(dataSource);
         return TableLoader.LoadAsync(dataSource, table, TypedRows.FromObjects(rows), mode, definition, TableLoadOptions.Default, cancellationToken);
     }
 
@@ -131,6 +141,7 @@ public static class DataMovementExtensions
     /// <param name="options">How the load runs, or <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the load; the table is left as it was.</param>
     /// <returns>What the load did.</returns>
+    /// <exception cref="NotSupportedException">The data source is the Redshift warehouse's: load it through <see cref="CivisWarehouse"/> (<c>job.Redshift</c>).</exception>
     /// <exception cref="TableContractException">The properties do not match the table's columns or types.</exception>
     /// <exception cref="LoadException">PostgreSQL rejected a row or the merge, or a statement timed out; the message names the row.</exception>
     public static Task<LoadResult> LoadAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>(
@@ -138,6 +149,7 @@ public static class DataMovementExtensions
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        RedshiftGuard.ThrowIfRedshift(dataSource);
         return TableLoader.LoadAsync(dataSource, table, TypedRows.FromObjects(rows), mode, definition, options ?? TableLoadOptions.Default, cancellationToken);
     }
 
@@ -149,12 +161,14 @@ public static class DataMovementExtensions
     /// <param name="definition">The table's declared shape, used to create it when missing (required for <see cref="WriteMode.Drop"/>).</param>
     /// <param name="cancellationToken">Cancels the load; the table is left as it was.</param>
     /// <returns>What the load did.</returns>
+    /// <exception cref="NotSupportedException">The data source is the Redshift warehouse's: load it through <see cref="CivisWarehouse"/> (<c>job.Redshift</c>).</exception>
     /// <exception cref="TableContractException">The reader's fields do not match the table's columns or types.</exception>
     public static Task<LoadResult> LoadAsync(
         this NpgsqlDataSource dataSource, TableName table, DbDataReader reader, WriteMode mode, TableDefinition? definition = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        RedshiftGuard.ThrowIfRedshift(dataSource);
         return TableLoader.LoadAsync(dataSource, table, TypedRows.FromReader(reader), mode, definition, TableLoadOptions.Default, cancellationToken);
     }
 
@@ -167,6 +181,7 @@ public static class DataMovementExtensions
     /// <param name="options">How the load runs, or <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the load; the table is left as it was.</param>
     /// <returns>What the load did.</returns>
+    /// <exception cref="NotSupportedException">The data source is the Redshift warehouse's: load it through <see cref="CivisWarehouse"/> (<c>job.Redshift</c>).</exception>
     /// <exception cref="TableContractException">The reader's fields do not match the table's columns or types.</exception>
     /// <exception cref="LoadException">PostgreSQL rejected a row or the merge, or a statement timed out; the message names the row.</exception>
     public static Task<LoadResult> LoadAsync(
@@ -174,6 +189,7 @@ public static class DataMovementExtensions
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        RedshiftGuard.ThrowIfRedshift(dataSource);
         return TableLoader.LoadAsync(dataSource, table, TypedRows.FromReader(reader), mode, definition, options ?? TableLoadOptions.Default, cancellationToken);
     }
 
@@ -186,19 +202,11 @@ public static class DataMovementExtensions
     /// <returns>The number of rows written (the header is not a row).</returns>
     /// <exception cref="PostgresException">The query failed.</exception>
     /// <exception cref="TimeoutException">A statement of the export ran past <see cref="CsvExportOptions.CommandTimeout"/>; the message names the step.</exception>
-    public static async Task<long> ExportCsvAsync(
+    public static Task<long> ExportCsvAsync(
         this NpgsqlDataSource dataSource, string query, Stream destination, CsvExportOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(dataSource);
-        ArgumentException.ThrowIfNullOrWhiteSpace(query);
-        ArgumentNullException.ThrowIfNull(destination);
-        options ??= new CsvExportOptions();
-        var sql = $"COPY ({query.Trim().TrimEnd(';')}) TO STDOUT {CopySql.CsvOptions(options.Delimiter, options.NullMarker, options.IncludeHeader)}";
-
-        var timeouts = CommandTimeouts.Of(options.CommandTimeout, nameof(options));
-        var records = await CsvExporter.ExportAsync(dataSource, sql, destination, options.Compression == CsvCompression.Gzip, timeouts, cancellationToken)
-            .ConfigureAwait(false);
-        return Math.Max(0, records - (options.IncludeHeader ? 1 : 0));
+        RedshiftGuard.ThrowIfRedshift(dataSource);
+        return ExportCoreAsync(dataSource, query, destination, options, cancellationToken);
     }
 
     /// <summary>
@@ -212,49 +220,26 @@ public static class DataMovementExtensions
     /// <param name="options">The CSV format, or <see langword="null"/> for a header, commas and empty NULLs.</param>
     /// <param name="cancellationToken">Cancels the export.</param>
     /// <returns>The number of rows written (the header is not a row).</returns>
-    public static async Task<long> ExportCsvAsync(
+    /// <exception cref="NotSupportedException">The data source is the Redshift warehouse's: use <see cref="CivisWarehouse"/>.</exception>
+    public static Task<long> ExportCsvAsync(
         this NpgsqlDataSource dataSource, string query, string path, CsvExportOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        options ??= new CsvExportOptions();
-        if (options.Compression == CsvCompression.Auto)
-        {
-            var gzip = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
-            options = new CsvExportOptions
-            {
-                IncludeHeader = options.IncludeHeader,
-                Delimiter = options.Delimiter,
-                NullMarker = options.NullMarker,
-                Compression = gzip ? CsvCompression.Gzip : CsvCompression.None,
-                CommandTimeout = options.CommandTimeout,
-            };
-        }
-
-        // Written beside the target and moved over it only when complete: a failed export leaves the old file.
-        var temporary = TemporaryPathBeside(path);
-        try
-        {
-            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
-            long rows;
-            await using (file.ConfigureAwait(false))
-            {
-                rows = await dataSource.ExportCsvAsync(query, file, options, cancellationToken).ConfigureAwait(false);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-            return rows;
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        RedshiftGuard.ThrowIfRedshift(dataSource);
+        return CsvFiles.ExportToFileAsync(path, options, (file, o, ct) => ExportCoreAsync(dataSource, query, file, o, ct), cancellationToken);
     }
 
-    /// <summary>A new file name in the same directory as <paramref name="path"/> (so the final move is a rename).</summary>
-    internal static string TemporaryPathBeside(string path)
+    /// <summary>The direct export, for this class and the front door (which lets the Redshift stand-in of DEV through).</summary>
+    internal static async Task<long> ExportCoreAsync(
+        NpgsqlDataSource dataSource, string query, Stream destination, CsvExportOptions? options, CancellationToken cancellationToken)
     {
-        var full = Path.GetFullPath(path);
-        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentException.ThrowIfNullOrWhiteSpace(query);
+        ArgumentNullException.ThrowIfNull(destination);
+        options ??= new CsvExportOptions();
+        var sql = $"COPY ({query.Trim().TrimEnd(';')}) TO STDOUT {CopySql.CsvOptions(options.Delimiter, options.NullMarker, options.IncludeHeader)}";
+        var timeouts = CommandTimeouts.Of(options.CommandTimeout, nameof(options));
+        var records = await CsvExporter.ExportAsync(dataSource, sql, destination, options.Compression == CsvCompression.Gzip, timeouts, cancellationToken)
+            .ConfigureAwait(false);
+        return Math.Max(0, records - (options.IncludeHeader ? 1 : 0));
     }
 }

@@ -32,6 +32,12 @@ internal sealed class RowLoadSource(IReadOnlyList<RowField> fields, IAsyncEnumer
         ["bytea"] = [typeof(byte[]), typeof(ReadOnlyMemory<byte>)],
     };
 
+    /// <summary>The fields, in row order.</summary>
+    public IReadOnlyList<RowField> Fields => fields;
+
+    /// <summary>The rows' values, in field order.</summary>
+    public IAsyncEnumerable<object?[]> Rows => rows;
+
     /// <summary>Whether a .NET type fits a column; types this list does not know are left to Npgsql.</summary>
     public static bool Fits(Type clrType, TableColumn column) =>
         clrType == typeof(object) || !Accepted.TryGetValue(column.TypeName, out var types) || types.Contains(clrType);

@@ -29,10 +29,7 @@ internal static partial class TableLoader
                 throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown write mode.");
             }
 
-            if (mode == WriteMode.Drop && definition is null)
-            {
-                throw new ArgumentException($"WriteMode.Drop recreates table {table} from a TableDefinition; pass one.", nameof(definition));
-            }
+            LoadDecisions.RequireDefinitionForDrop(table, mode, definition);
 
             var run = new LoadRun(table, source, mode, CommandTimeouts.Of(options.CommandTimeout, nameof(options)));
             try
@@ -60,7 +57,7 @@ internal static partial class TableLoader
                         var shape = await PrepareTableAsync(connection, run, definition, cancellationToken).ConfigureAwait(false);
                         run.Step = "reading the source's columns";
                         var sourceColumns = await source.GetColumnsAsync(shape, definition, cancellationToken).ConfigureAwait(false);
-                        var key = mode is WriteMode.Upsert or WriteMode.InsertIgnore ? shape.PrimaryKey : [];
+                        var key = LoadDecisions.Merges(mode) ? LoadDecisions.PrimaryKey(table, shape.PrimaryKey, definition) : [];
                         var columns = CheckContract(table, shape, sourceColumns, mode, key);
 
                         var (read, inserted, updated) = mode switch

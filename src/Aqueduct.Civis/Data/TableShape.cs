@@ -19,6 +19,11 @@ internal sealed class TableShape
 
     public TableColumn? Find(string name) => Columns.FirstOrDefault(c => c.Name == name);
 
+    /// <summary>The shape a definition declares, for a route that cannot read the catalogs before loading (the platform's).</summary>
+    public static TableShape FromDefinition(TableDefinition definition) => new(
+        [.. definition.Columns.Select(c => new TableColumn(c.Name, c.Type, c.Type, "pg_catalog", NotNull: !c.Nullable, HasDefault: false))],
+        definition.PrimaryKey);
+
     /// <summary>Reads a table's shape, or returns <see langword="null"/> when the table does not exist.</summary>
     public static async Task<TableShape?> ReadAsync(NpgsqlConnection connection, TableName table, CancellationToken cancellationToken, int timeoutSeconds = 30)
     {

@@ -1,17 +1,15 @@
 namespace Aqueduct.Civis;
 
-/// <summary>Options of a <see cref="WarehouseLoader"/>; apart from <see cref="CommandTimeout"/>, only the Civis platform route reads them.</summary>
+/// <summary>Options of a <see cref="WarehouseLoader"/>; see <see cref="CivisWarehouseOptions"/>, which replaces them.</summary>
+[Obsolete("Use CivisWarehouseOptions with the front door, CivisWarehouse.")]
 public sealed class WarehouseLoaderOptions
 {
-    /// <summary>The platform's name of the Redshift warehouse: <c>City of Los Angeles - Redshift</c>.</summary>
-    public const string DefaultRedshiftDatabaseName = "City of Los Angeles - Redshift";
-
     /// <summary>The schema of a table name that has none: <c>public</c>.</summary>
     public const string DefaultSchema = "public";
 
     /// <summary>The name of the Redshift database on the platform, looked up once through <c>GET /databases</c>.</summary>
-    /// <value>The default value is <c>City of Los Angeles - Redshift</c>.</value>
-    public string RedshiftDatabaseName { get; set; } = DefaultRedshiftDatabaseName;
+    /// <value>The default value is <see langword="null"/>: <c>REDSHIFT_ID</c>, else <c>AQUEDUCT_REDSHIFT_DATABASE_NAME</c> (see <see cref="CivisWarehouseOptions.RedshiftDatabaseName"/>).</value>
+    public string? RedshiftDatabaseName { get; set; }
 
     /// <summary>The Redshift database's id on the platform, which skips the lookup by name.</summary>
     /// <value>The default value is <see langword="null"/>: looked up from <see cref="RedshiftDatabaseName"/>.</value>

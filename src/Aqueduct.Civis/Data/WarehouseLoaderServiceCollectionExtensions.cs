@@ -14,6 +14,7 @@ public static class WarehouseLoaderServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="configure">Changes the loader's options.</param>
     /// <returns>The same services.</returns>
+    [Obsolete("AddCivisWarehouses registers the front door, CivisWarehouse, keyed by Warehouse.")]
     public static IServiceCollection AddWarehouseLoader(this IServiceCollection services, Action<WarehouseLoaderOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);

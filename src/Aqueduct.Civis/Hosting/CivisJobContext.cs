@@ -5,6 +5,9 @@ namespace Aqueduct.Civis;
 /// <summary>What a job gets from <see cref="CivisJob.RunAsync"/>: its environment, warehouses, logger and arguments.</summary>
 public sealed class CivisJobContext
 {
+    private CivisWarehouse? _postgres;
+    private CivisWarehouse? _redshift;
+
     internal CivisJobContext(
         string name,
         IReadOnlyList<string> arguments,
@@ -46,7 +49,26 @@ public sealed class CivisJobContext
         $"This job calls the Civis API, which needs an API key: {PlatformVariables.ApiKey} is not set. " +
         "The platform sets it on every run; for a local run put it in .env.", [PlatformVariables.ApiKey]);
 
-    /// <summary>Connections to the Postgres and Redshift warehouses; disposed by the host when the job ends.</summary>
+    /// <summary>The Postgres warehouse's front door: loads, exports and queries on the right route (see <see cref="CivisWarehouse"/>).</summary>
+    public CivisWarehouse Postgres => _postgres ??= Warehouses.GetWarehouse(Warehouse.Postgres, Client, WarehouseOptions);
+
+    /// <summary>The Redshift warehouse's front door: direct in DEV, through the Civis API in production (see <see cref="CivisWarehouse"/>).</summary>
+    public CivisWarehouse Redshift => _redshift ??= Warehouses.GetWarehouse(Warehouse.Redshift, Client, WarehouseOptions);
+
+    /// <summary>Options of the front doors, read when <see cref="Postgres"/> or <see cref="Redshift"/> is first used; unset values come from the environment.</summary>
+    public CivisWarehouseOptions WarehouseOptions { get; } = new();
+
+    /// <summary>Gets a warehouse's front door: <see cref="Postgres"/> or <see cref="Redshift"/>.</summary>
+    /// <param name="warehouse">The warehouse.</param>
+    /// <returns>Its front door.</returns>
+    public CivisWarehouse GetWarehouse(Warehouse warehouse) => warehouse switch
+    {
+        Warehouse.Postgres => Postgres,
+        Warehouse.Redshift => Redshift,
+        _ => throw new ArgumentOutOfRangeException(nameof(warehouse), warehouse, "Unknown warehouse."),
+    };
+
+    /// <summary>Connections to the Postgres and Redshift warehouses, for SQL and Dapper (<c>GetDataSource</c>); disposed by the host when the job ends.</summary>
     public WarehouseConnectionFactory Warehouses { get; }
 
     /// <summary>The job's logger, named after the job.</summary>

@@ -68,6 +68,21 @@ public sealed class WarehouseConnectionFactory : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Gets the front door of a warehouse: loads, exports and queries that choose their route (direct COPY, or the
+    /// Civis API where the job cannot COPY, as into Redshift in production).
+    /// </summary>
+    /// <param name="warehouse">The warehouse.</param>
+    /// <param name="client">The Civis API client the platform route uses, or <see langword="null"/> when there is none (the
+    /// platform route then fails naming <c>CIVIS_API_KEY</c>).</param>
+    /// <param name="options">The front door's options, or <see langword="null"/> to read them all from the environment.</param>
+    /// <returns>A new front door over this factory's data source; it owns nothing.</returns>
+    public CivisWarehouse GetWarehouse(Warehouse warehouse, CivisClient? client = null, CivisWarehouseOptions? options = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new CivisWarehouse(this, warehouse, client, options ?? new CivisWarehouseOptions());
+    }
+
     /// <summary>Opens a connection to a warehouse.</summary>
     /// <param name="warehouse">The warehouse.</param>
     /// <param name="cancellationToken">Cancels opening the connection.</param>
@@ -106,6 +121,9 @@ public sealed class WarehouseConnectionFactory : IAsyncDisposable, IDisposable
         settings.ApplicationName ??= _options.ApplicationName ?? DefaultApplicationName();
         return settings;
     }
+
+    /// <summary>The name of a warehouse's database parameter (<c>POSTGRES</c>, <c>REDSHIFT</c> by default).</summary>
+    internal string ParameterName(Warehouse warehouse) => _options.GetParameterName(warehouse);
 
     /// <inheritdoc />
     public void Dispose()
@@ -152,7 +170,13 @@ public sealed class WarehouseConnectionFactory : IAsyncDisposable, IDisposable
         }
 
         _options.ConfigureDataSource?.Invoke(warehouse, builder);
-        return builder.Build();
+        var dataSource = builder.Build();
+        if (warehouse == Warehouse.Redshift)
+        {
+            RedshiftGuard.Mark(dataSource);
+        }
+
+        return dataSource;
     }
 
     private NpgsqlConnectionStringBuilder? FromUri(string variable)

@@ -25,8 +25,10 @@ public static class WarehouseServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers <see cref="WarehouseConnectionFactory"/> and the two warehouses' data sources as
-    /// keyed singletons: inject <c>[FromKeyedServices(Warehouse.Postgres)] NpgsqlDataSource</c>.
+    /// Registers <see cref="WarehouseConnectionFactory"/>, and the two warehouses' front doors and data sources as
+    /// keyed singletons: inject <c>[FromKeyedServices(Warehouse.Redshift)] CivisWarehouse</c> (it uses the registered
+    /// <see cref="CivisClient"/> and <see cref="CivisWarehouseOptions"/>, if any) or
+    /// <c>[FromKeyedServices(Warehouse.Postgres)] NpgsqlDataSource</c>.
     /// Also registers <see cref="CivisEnvironment"/> if it is not registered yet.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -48,6 +50,12 @@ public static class WarehouseServiceCollectionExtensions
             // The factory owns the data sources; disposing one twice is harmless.
             services.TryAddKeyedSingleton<NpgsqlDataSource>(
                 warehouse, static (sp, key) => sp.GetRequiredService<WarehouseConnectionFactory>().GetDataSource((Warehouse)key!));
+
+            // The front door: the registered CivisClient (AddCivisClient) and CivisWarehouseOptions, when there are.
+            services.TryAddKeyedSingleton<CivisWarehouse>(
+                warehouse,
+                static (sp, key) => sp.GetRequiredService<WarehouseConnectionFactory>().GetWarehouse(
+                    (Warehouse)key!, sp.GetService<CivisClient>(), sp.GetService<CivisWarehouseOptions>()));
         }
 
         return services;

@@ -184,4 +184,28 @@ public sealed class BikeshareJobTests(PostgresDatabaseFixture database) : IClass
         Assert.StartsWith("trip_id,", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("1912819,", lines[1], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RunAsync_DevWithPlatformRoute_LoadsThroughTheFrontDoorsImport()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var api = await FakeCivisApi.StartAsync(cancellationToken: ct);
+        api.CsvImportHandler = async (run, token) =>
+        {
+            var destination = run.Import["destination"]!;
+            var stage = new TableName((string?)destination["schema"], (string)destination["table"]!);
+            var columns = run.Import["tableColumns"]!.AsArray().Select(c => new ColumnDefinition((string)c!["name"]!, (string)c["sqlType"]!));
+            await database.DataSource.LoadCsvAsync(stage, new CsvSource(new MemoryStream(run.Files[0]!)), WriteMode.Drop, new TableDefinition(columns), token);
+        };
+
+        var exitCode = await RunAsync(Dev(
+            (BikeshareSettings.Source, TinyFixture), ("AQUEDUCT_WAREHOUSE_ROUTE", "platform"), ("POSTGRES_ID", "5"),
+            ("CIVIS_API_KEY", api.ApiKey), ("CIVIS_API_ENDPOINT", api.BaseAddress.ToString())));
+
+        Assert.True(exitCode == CivisJobExitCodes.Success, errors.ToString());
+        Assert.Equal(10, await CountAsync());
+        var import = Assert.Single(api.CsvImportRuns).Import;
+        Assert.Equal(5, (int?)import["destination"]!["remoteHostId"]);
+        Assert.Equal("transportation", (string?)import["destination"]!["schema"]);
+    }
 }
