@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Aqueduct.Civis.Internal;
 
 namespace Aqueduct.Civis;
 
@@ -12,7 +13,7 @@ namespace Aqueduct.Civis;
 /// <see cref="GZipStream"/> returns the output of one member per read at most, so every member starts at a read
 /// boundary: the CRC of the last member comes from the running CRC at the boundary its length points to.
 /// </remarks>
-internal sealed class GzipCheckedStream : Stream
+internal sealed class GzipCheckedStream : ReadOnlyStream
 {
     private const long Window = 1L << 32; // ISIZE is the length modulo 2^32: older boundaries cannot match.
     private const int TailLength = 64;
@@ -31,20 +32,6 @@ internal sealed class GzipCheckedStream : Stream
         _gzip = new GZipStream(_raw, CompressionMode.Decompress);
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         int n;
@@ -60,9 +47,6 @@ internal sealed class GzipCheckedStream : Stream
         return Account(buffer.Span[..n]);
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override int Read(byte[] buffer, int offset, int count)
     {
         int n;
@@ -77,16 +61,6 @@ internal sealed class GzipCheckedStream : Stream
 
         return Account(buffer.AsSpan(offset, n));
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -169,7 +143,7 @@ internal sealed class GzipCheckedStream : Stream
     }
 
     /// <summary>Passes reads through and keeps the last bytes read.</summary>
-    private sealed class TailStream(Stream inner) : Stream
+    private sealed class TailStream(Stream inner) : ReadOnlyStream
     {
         private readonly byte[] _tail = new byte[TailLength];
         private readonly byte[] _ordered = new byte[TailLength];
@@ -191,20 +165,6 @@ internal sealed class GzipCheckedStream : Stream
             }
         }
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
@@ -212,25 +172,12 @@ internal sealed class GzipCheckedStream : Stream
             return n;
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
         public override int Read(byte[] buffer, int offset, int count)
         {
             var n = inner.Read(buffer, offset, count);
             Keep(buffer.AsSpan(offset, n));
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Aqueduct.Civis.Internal;
 
 namespace Aqueduct.Civis.Api.Internal;
 
@@ -6,22 +7,8 @@ namespace Aqueduct.Civis.Api.Internal;
 /// A download's body, uncapped but bounded in time: a read that gets no data within the attempt timeout (the server
 /// stopped sending) fails with <see cref="CivisApiException"/> instead of waiting for ever. Owns the response.
 /// </summary>
-internal sealed class DownloadStream(HttpResponseMessage response, Stream inner, CivisRequest request, TimeSpan timeout, TimeProvider timeProvider) : Stream
+internal sealed class DownloadStream(HttpResponseMessage response, Stream inner, CivisRequest request, TimeSpan timeout, TimeProvider timeProvider) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Flush()
-    {
-    }
-
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
@@ -39,9 +26,6 @@ internal sealed class DownloadStream(HttpResponseMessage response, Stream inner,
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         using var stall = new CancellationTokenSource(timeout, timeProvider);
@@ -55,12 +39,6 @@ internal sealed class DownloadStream(HttpResponseMessage response, Stream inner,
             throw Stalled(e);
         }
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
