@@ -14,23 +14,7 @@ internal sealed class TestJobProcess : IDisposable
 
     private TestJobProcess(string mode, IReadOnlyDictionary<string, string?> variables)
     {
-        // A shell that starts this test run in the background (`cmd &` without job control) ignores SIGINT, the
-        // job inherits that, and .NET keeps an ignored SIGINT ignored: give the job the default back.
-        var resetSigint = SigintIgnoredHere() && File.Exists("/usr/bin/env");
-        var startInfo = new ProcessStartInfo(resetSigint ? "/usr/bin/env" : "dotnet")
-        {
-            WorkingDirectory = workingDirectory, // no .env here
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        if (resetSigint)
-        {
-            startInfo.ArgumentList.Add("--default-signal=INT");
-            startInfo.ArgumentList.Add("dotnet");
-        }
-
+        var startInfo = Aqueduct.Civis.Tests.Shared.DotnetProcessStart.Create(workingDirectory); // no .env here
         startInfo.ArgumentList.Add(JobAssemblyPath);
         startInfo.ArgumentList.Add(mode);
         foreach (var name in new[] { "DEV", "POSTGRES_URI", "REDSHIFT_URI", "CIVIS_API_KEY", "CIVIS_LOG_LEVEL", "TEST_JOB_USERNAME", "TEST_JOB_PASSWORD" })
@@ -70,25 +54,6 @@ internal sealed class TestJobProcess : IDisposable
         };
     }
 
-    /// <summary>Whether this process ignores SIGINT (bit 2 of the SigIgn mask in /proc/self/status).</summary>
-    private static bool SigintIgnoredHere()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-            return line is not null
-                && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var mask)
-                && (mask & 0b10) != 0;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>The built test job, next to this test project's output (same configuration).</summary>
     public static string JobAssemblyPath

@@ -15,23 +15,7 @@ internal sealed class ToolProcess : IDisposable
 
     private ToolProcess(string workingDirectory, IReadOnlyDictionary<string, string?> variables, IReadOnlyList<string> arguments)
     {
-        // A shell that starts the test run in the background (`cmd &` without job control) ignores SIGINT, the tool
-        // would inherit that, and .NET keeps an ignored SIGINT ignored: give the tool the default back.
-        var resetSigint = SigintIgnoredHere() && File.Exists("/usr/bin/env");
-        var startInfo = new ProcessStartInfo(resetSigint ? "/usr/bin/env" : "dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        if (resetSigint)
-        {
-            startInfo.ArgumentList.Add("--default-signal=INT");
-            startInfo.ArgumentList.Add("dotnet");
-        }
-
+        var startInfo = Aqueduct.Civis.Tests.Shared.DotnetProcessStart.Create(workingDirectory);
         startInfo.ArgumentList.Add(ToolAssemblyPath);
         foreach (var argument in arguments)
         {
@@ -167,25 +151,6 @@ internal sealed class ToolProcess : IDisposable
         _process.Dispose();
     }
 
-    /// <summary>Whether this process ignores SIGINT (bit 2 of the SigIgn mask in /proc/self/status).</summary>
-    private static bool SigintIgnoredHere()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-            return line is not null
-                && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var mask)
-                && (mask & 0b10) != 0;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
 
     private static void Append(StringBuilder builder, string? line)
     {
