@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Aqueduct.Civis.Api;
-using Aqueduct.Civis.Api.Internal;
 
 namespace Aqueduct.Civis;
 

@@ -1,6 +1,4 @@
 using System.ComponentModel;
-using Aqueduct.Civis.Api;
-using Aqueduct.Civis.Api.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace Aqueduct.Civis;

@@ -1,4 +1,3 @@
-using Aqueduct.Civis.Api.Internal;
 
 namespace Aqueduct.Civis.Api;
 

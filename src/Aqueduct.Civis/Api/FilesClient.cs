@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.Http.Headers;
-using Aqueduct.Civis.Api.Internal;
 
 namespace Aqueduct.Civis.Api;
 

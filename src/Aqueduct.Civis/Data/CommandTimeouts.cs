@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>A command timeout in the units Npgsql and PostgreSQL take (0 = none).</summary>
 internal readonly record struct CommandTimeouts(TimeSpan Value, int Seconds, int Milliseconds)

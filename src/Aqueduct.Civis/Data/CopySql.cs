@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>SQL text helpers for the statements the data movement writes.</summary>
 internal static class CopySql

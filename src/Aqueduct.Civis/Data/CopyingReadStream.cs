@@ -1,6 +1,5 @@
-using Aqueduct.Civis.Internal;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>A read-only stream that writes every byte it reads to a second stream (a tee), so one pass both passes data on and inspects it.</summary>
 internal sealed class CopyingReadStream(Stream inner, Stream copy) : ReadOnlyStream

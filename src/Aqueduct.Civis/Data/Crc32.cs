@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>The CRC-32 of gzip (ISO 3309, reflected polynomial 0xEDB88320), slicing by 8, with zlib's combine.</summary>
 internal static class Crc32

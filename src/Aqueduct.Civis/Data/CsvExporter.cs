@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using Npgsql;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>Streams <c>COPY … TO STDOUT</c> output to a stream, byte for byte, optionally through gzip.</summary>
 internal static class CsvExporter

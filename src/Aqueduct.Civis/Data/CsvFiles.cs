@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>
 /// The CSV decisions both routes share, in one place: the gzip signature, the byte order mark, the header, and

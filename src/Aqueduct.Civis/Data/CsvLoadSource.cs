@@ -1,7 +1,7 @@
 using System.Text;
 using Npgsql;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>
 /// Loads a CSV by handing its bytes, unparsed, to PostgreSQL's CSV parser (<c>COPY … FROM STDIN (FORMAT csv)</c>).
@@ -70,7 +70,7 @@ internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
     }
 
     public async Task<CopyCount> CopyAsync(
-        NpgsqlConnection connection, string target, IReadOnlyList<TableColumn> columns, int timeoutMilliseconds, CancellationToken cancellationToken)
+        NpgsqlConnection connection, string target, IReadOnlyList<CatalogColumn> columns, int timeoutMilliseconds, CancellationToken cancellationToken)
     {
         var sql = $"COPY {target} ({CopySql.Columns(columns.Select(c => c.Name))}) FROM STDIN {CopySql.CsvOptions(csv.Delimiter, csv.NullMarker, header: false)}";
         var writer = await connection.BeginTextImportAsync(sql, cancellationToken).ConfigureAwait(false);

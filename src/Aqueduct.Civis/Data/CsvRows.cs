@@ -5,7 +5,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>Typed rows as CSV and back, for the route that moves CSV (the platform's) and for typed reads on both routes.</summary>
 internal static class CsvRows

@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>
 /// Finds record ends in CSV bytes the way PostgreSQL's CSV parser does: a line feed, a carriage return or the

@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>A CSV record is just <c>\.</c>, which <c>COPY … FROM STDIN</c> reads as the end of the data.</summary>
 internal sealed class EndOfDataMarkerException(long record)

@@ -1,7 +1,6 @@
 using System.IO.Compression;
-using Aqueduct.Civis.Internal;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>
 /// Decompresses gzip and checks what <see cref="GZipStream"/> lets through: at the end of the data the last

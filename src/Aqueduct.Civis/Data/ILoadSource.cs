@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>Where a load's rows come from: a CSV's bytes or typed rows.</summary>
 internal interface ILoadSource : IAsyncDisposable
@@ -21,5 +21,5 @@ internal interface ILoadSource : IAsyncDisposable
     /// <param name="timeoutMilliseconds">The bound on each wait for the server, 0 for none.</param>
     /// <param name="cancellationToken">Cancels the copy.</param>
     /// <returns>The rows sent, and the rows the server says it took when the COPY API reports it.</returns>
-    Task<CopyCount> CopyAsync(NpgsqlConnection connection, string target, IReadOnlyList<TableColumn> columns, int timeoutMilliseconds, CancellationToken cancellationToken);
+    Task<CopyCount> CopyAsync(NpgsqlConnection connection, string target, IReadOnlyList<CatalogColumn> columns, int timeoutMilliseconds, CancellationToken cancellationToken);
 }

@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>The decisions every route of a load takes the same way, in one place.</summary>
 internal static class LoadDecisions

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>One load's state for its messages: the table, the source, the step under way, the staging table to keep out of them.</summary>
 internal sealed partial class LoadRun(TableName table, ILoadSource source, WriteMode mode, CommandTimeouts timeouts)

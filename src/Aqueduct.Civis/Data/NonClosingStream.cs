@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>Passes reads and writes through to a stream the caller keeps open: disposing the wrapper leaves it open.</summary>
 internal sealed class NonClosingStream(Stream inner) : Stream

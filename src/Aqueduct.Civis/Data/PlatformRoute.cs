@@ -1,10 +1,9 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.IO.Compression;
-using Aqueduct.Civis.Api;
 using Npgsql;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>
 /// The platform half of <see cref="CivisWarehouse"/>: a load uploads the CSV to Civis Files and runs a CSV import

@@ -1,6 +1,5 @@
-using Aqueduct.Civis.Internal;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>A read-only stream that returns some bytes already read, then the rest of the inner stream.</summary>
 internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : ReadOnlyStream

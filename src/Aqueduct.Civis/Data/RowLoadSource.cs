@@ -1,7 +1,7 @@
 using System.Globalization;
 using Npgsql;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>Loads typed rows through a binary COPY, converting each value to its column's type.</summary>
 internal sealed class RowLoadSource(IReadOnlyList<RowField> fields, IAsyncEnumerable<object?[]> rows) : ILoadSource
@@ -39,7 +39,7 @@ internal sealed class RowLoadSource(IReadOnlyList<RowField> fields, IAsyncEnumer
     public IAsyncEnumerable<object?[]> Rows => rows;
 
     /// <summary>Whether a .NET type fits a column; types this list does not know are left to Npgsql.</summary>
-    public static bool Fits(Type clrType, TableColumn column) =>
+    public static bool Fits(Type clrType, CatalogColumn column) =>
         clrType == typeof(object) || !Accepted.TryGetValue(column.TypeName, out var types) || types.Contains(clrType);
 
     public ValueTask<IReadOnlyList<SourceColumn>> GetColumnsAsync(TableShape table, TableDefinition? definition, CancellationToken cancellationToken)
@@ -54,7 +54,7 @@ internal sealed class RowLoadSource(IReadOnlyList<RowField> fields, IAsyncEnumer
     public long LineOf(long copyLine) => copyLine;
 
     public async Task<CopyCount> CopyAsync(
-        NpgsqlConnection connection, string target, IReadOnlyList<TableColumn> columns, int timeoutMilliseconds, CancellationToken cancellationToken)
+        NpgsqlConnection connection, string target, IReadOnlyList<CatalogColumn> columns, int timeoutMilliseconds, CancellationToken cancellationToken)
     {
         var convert = columns.Select((c, i) => Converter(fields[i].ClrType, c)).ToArray();
         var sql = $"COPY {target} ({CopySql.Columns(columns.Select(c => c.Name))}) FROM STDIN (FORMAT binary)";
@@ -105,7 +105,7 @@ internal sealed class RowLoadSource(IReadOnlyList<RowField> fields, IAsyncEnumer
         return loose.Count == 1 ? loose[0] : field.Candidates[^1];
     }
 
-    private static Func<object, object> Converter(Type clrType, TableColumn column) => column.TypeName switch
+    private static Func<object, object> Converter(Type clrType, CatalogColumn column) => column.TypeName switch
     {
         "int2" when clrType != typeof(short) => v => Convert.ToInt16(v, CultureInfo.InvariantCulture),
         "int4" when clrType != typeof(int) => v => Convert.ToInt32(v, CultureInfo.InvariantCulture),

@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>A column of a load's source: its name and, for typed sources, its .NET type.</summary>
 /// <param name="Name">The column's name (for typed rows, the table column it maps to when one matches).</param>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>
 /// The PostgreSQL route of a load: one transaction that creates what is missing, checks the source against
@@ -138,11 +138,11 @@ internal static partial class TableLoader
     }
 
     /// <summary>Checks the source's columns against the table's and returns the table columns in source order.</summary>
-    internal static List<TableColumn> CheckContract(
+    internal static List<CatalogColumn> CheckContract(
         TableName table, TableShape shape, IReadOnlyList<SourceColumn> source, WriteMode mode, IReadOnlyList<string> key)
     {
         var problems = new List<string>();
-        var matched = new List<TableColumn>();
+        var matched = new List<CatalogColumn>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var column in source)
         {
@@ -196,7 +196,7 @@ internal static partial class TableLoader
     }
 
     private static async Task<(long Read, long Inserted, long Updated)> CopyIntoTableAsync(
-        NpgsqlConnection connection, LoadRun run, List<TableColumn> columns, CancellationToken cancellationToken)
+        NpgsqlConnection connection, LoadRun run, List<CatalogColumn> columns, CancellationToken cancellationToken)
     {
         var table = run.Table;
         switch (run.Mode)
@@ -268,7 +268,7 @@ internal static partial class TableLoader
     }
 
     private static async Task<(long Read, long Inserted, long Updated)> MergeAsync(
-        NpgsqlConnection connection, LoadRun run, List<TableColumn> columns, IReadOnlyList<string> key, CancellationToken cancellationToken)
+        NpgsqlConnection connection, LoadRun run, List<CatalogColumn> columns, IReadOnlyList<string> key, CancellationToken cancellationToken)
     {
         var table = run.Table;
 
@@ -384,7 +384,7 @@ internal static partial class TableLoader
     [System.Text.RegularExpressions.GeneratedRegex(@"\)=\((.*)\) (?:already exists|is duplicated)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex KeyDetail();
 
-    private static string Comparable(string alias, TableColumn column) =>
+    private static string Comparable(string alias, CatalogColumn column) =>
         column.TypeName is "json" or "xml" or "point" or "line" or "polygon" or "box" or "circle" or "path"
             ? $"{alias}.{column.Quoted}::text"
             : $"{alias}.{column.Quoted}";

@@ -1,27 +1,27 @@
 using Npgsql;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>An existing table's writable columns and primary key, read from the catalogs.</summary>
 internal sealed class TableShape
 {
-    private TableShape(IReadOnlyList<TableColumn> columns, IReadOnlyList<string> primaryKey)
+    private TableShape(IReadOnlyList<CatalogColumn> columns, IReadOnlyList<string> primaryKey)
     {
         Columns = columns;
         PrimaryKey = primaryKey;
     }
 
     /// <summary>The columns a load can write (generated columns are left out), in table order.</summary>
-    public IReadOnlyList<TableColumn> Columns { get; }
+    public IReadOnlyList<CatalogColumn> Columns { get; }
 
     /// <summary>The primary key's columns in key order; empty when there is none.</summary>
     public IReadOnlyList<string> PrimaryKey { get; }
 
-    public TableColumn? Find(string name) => Columns.FirstOrDefault(c => c.Name == name);
+    public CatalogColumn? Find(string name) => Columns.FirstOrDefault(c => c.Name == name);
 
     /// <summary>The shape a definition declares, for a route that cannot read the catalogs before loading (the platform's).</summary>
     public static TableShape FromDefinition(TableDefinition definition) => new(
-        [.. definition.Columns.Select(c => new TableColumn(c.Name, c.Type, c.Type, "pg_catalog", NotNull: !c.Nullable, HasDefault: false))],
+        [.. definition.Columns.Select(c => new CatalogColumn(c.Name, c.Type, c.Type, "pg_catalog", NotNull: !c.Nullable, HasDefault: false))],
         definition.PrimaryKey);
 
     /// <summary>Reads a table's shape, or returns <see langword="null"/> when the table does not exist.</summary>
@@ -41,7 +41,7 @@ internal sealed class TableShape
             """;
         using var command = new NpgsqlCommand(Sql, connection) { CommandTimeout = timeoutSeconds };
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = table.ToString() });
-        var columns = new List<TableColumn>();
+        var columns = new List<CatalogColumn>();
         var key = new List<(int Position, string Name)>();
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
@@ -49,7 +49,7 @@ internal sealed class TableShape
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var name = reader.GetString(0);
-                columns.Add(new TableColumn(name, reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetBoolean(4), reader.GetBoolean(5)));
+                columns.Add(new CatalogColumn(name, reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetBoolean(4), reader.GetBoolean(5)));
                 if (reader.GetBoolean(6))
                 {
                     key.Add((reader.GetInt32(7), name));

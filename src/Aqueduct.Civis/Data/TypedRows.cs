@@ -5,7 +5,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>Turns typed rows (objects' public properties, or a data reader's fields) into a <see cref="RowLoadSource"/>.</summary>
 internal static class TypedRows

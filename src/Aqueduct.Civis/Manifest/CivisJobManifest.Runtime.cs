@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Manifest;
 
 public sealed partial class CivisJobManifest
 {

@@ -2,10 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Aqueduct.Civis.Api;
-using Aqueduct.Civis.Internal;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Manifest;
 
 /// <summary>
 /// A job manifest (<c>civis-job.yaml</c>): the container script declared once, in the job's repository. It drives the

@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Manifest;
 
 /// <summary>
 /// A job manifest is wrong: the message lists every problem found, each with the file, the line and the key

@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Manifest;
 
 /// <summary>The image the script runs: <c>dockerImageName</c> and <c>dockerImageTag</c>.</summary>
 /// <param name="Name">The image name, for example <c>lacity/bikeshare</c> or <c>registry.example.org/team/job</c>.</param>

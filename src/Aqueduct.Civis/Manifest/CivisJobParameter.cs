@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Manifest;
 
 /// <summary>One of the allowed values of an enumerable parameter: <c>{label, value}</c> as the platform takes it.</summary>
 /// <param name="Label">What the web UI shows.</param>

@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Manifest;
 
 /// <summary>A variable a local run lacks, with the parameter it belongs to.</summary>
 /// <param name="Name">The variable (or, for a database parameter, the URI variable that would do instead of its parts).</param>

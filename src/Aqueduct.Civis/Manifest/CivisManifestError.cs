@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Manifest;
 
 /// <summary>One problem in a job manifest: where it is, the key at fault and what is wrong.</summary>
 /// <param name="Location">Where the problem is.</param>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Manifest;
 
 /// <summary>Where something is in a job manifest: the file, the line and the column (both 1-based).</summary>
 /// <param name="File">The manifest's file name or path, as given to <see cref="CivisJobManifest.Load(string)"/> or <see cref="CivisJobManifest.Parse(string, string)"/>.</param>

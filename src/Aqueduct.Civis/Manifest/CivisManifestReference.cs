@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Manifest;
 
 /// <summary>What a manifest names on the platform, to be turned into an id at deploy time.</summary>
 public enum CivisReferenceKind

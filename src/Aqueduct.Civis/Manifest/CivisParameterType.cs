@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Manifest;
 
 /// <summary>The types of a script parameter, exactly as the platform knows them (<see cref="CivisParameterTypes.ToPlatformName"/>).</summary>
 #pragma warning disable CA1720 // the members are named after the platform's types (string, integer, float)

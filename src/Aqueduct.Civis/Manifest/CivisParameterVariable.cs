@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Manifest;
 
 /// <summary>One environment variable the platform injects for a script parameter.</summary>
 /// <param name="Name">The variable's name, for example <c>POSTGRES_HOST</c>.</param>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Aqueduct.Civis.Internal;
 
 namespace Aqueduct.Civis.Api.Internal;
 

@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis.Internal;
+namespace Aqueduct.Civis.Manifest.Internal;
 
 /// <summary>What the job host takes from the manifest shipped with the job.</summary>
 internal static class ManifestHost

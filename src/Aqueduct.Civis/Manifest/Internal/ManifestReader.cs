@@ -2,7 +2,7 @@ using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Aqueduct.Civis.Internal;
+namespace Aqueduct.Civis.Manifest.Internal;
 
 /// <summary>
 /// Reads a job manifest by walking YamlDotNet's representation model by hand (no reflection, so AOT and trimming safe),

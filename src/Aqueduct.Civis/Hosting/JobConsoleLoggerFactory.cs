@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
-namespace Aqueduct.Civis.Internal;
+namespace Aqueduct.Civis.Hosting;
 
 /// <summary>
 /// Writes log lines to a text writer synchronously, one line per entry (plus the exception), with every secret removed.

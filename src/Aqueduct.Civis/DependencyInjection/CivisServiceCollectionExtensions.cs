@@ -1,4 +1,3 @@
-using Aqueduct.Civis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 

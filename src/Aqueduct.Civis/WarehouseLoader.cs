@@ -1,4 +1,3 @@
-using Aqueduct.Civis.Api;
 
 namespace Aqueduct.Civis;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Aqueduct.Civis.Internal;
+namespace Aqueduct.Civis.Hosting;
 
 /// <summary>
 /// Turns SIGTERM (the platform's cancel) and Ctrl+C (SIGINT) into a cancelled token instead of the process ending. A

@@ -1,4 +1,4 @@
-namespace Aqueduct.Civis;
+namespace Aqueduct.Civis.Data;
 
 /// <summary>A column of an existing table, as the catalogs describe it.</summary>
 /// <param name="Name">The column's name.</param>
@@ -7,7 +7,7 @@ namespace Aqueduct.Civis;
 /// <param name="TypeSchema">The schema of that type.</param>
 /// <param name="NotNull">Whether the column rejects NULL.</param>
 /// <param name="HasDefault">Whether the column has a default or is an identity column.</param>
-internal sealed record TableColumn(string Name, string DisplayType, string TypeName, string TypeSchema, bool NotNull, bool HasDefault)
+internal sealed record CatalogColumn(string Name, string DisplayType, string TypeName, string TypeSchema, bool NotNull, bool HasDefault)
 {
     /// <summary>The type's name as Npgsql takes it (<c>pg_catalog.int4</c>).</summary>
     public string DataTypeName => TypeSchema + "." + TypeName;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Aqueduct.Civis.Internal;
+namespace Aqueduct.Civis.Hosting;
 
 /// <summary>The job host's log messages.</summary>
 internal static partial class HostLog
