@@ -284,8 +284,10 @@ public class CivisFanOut
                 }
                 catch (Exception e)
                 {
-                    // A run cancelled by someone else on the platform is a decision, not a glitch: it is not retried.
-                    if (e is not CivisRunFailedException { IsCancelled: true } && attempt < options.MaxAttempts)
+                    // Only a run that failed is started again. A run cancelled by someone else on the platform is a
+                    // decision, not a glitch; and when the run could not be polled (the API kept failing), it may still
+                    // be running, so a new run would only meet 409.
+                    if (e is CivisRunFailedException { IsCancelled: false } && attempt < options.MaxAttempts)
                     {
                         Retry(child, attempt, e.Message);
                         continue;

@@ -279,6 +279,22 @@ public sealed class FanOutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_RunCannotBePolled_FailsTheChildWithoutStartingAnotherRun()
+    {
+        var script = await ScriptAsync();
+        _api.Faults.Enqueue(FakeFault.Status(404).For("GET", "/scripts/containers/*/runs/*"));
+
+        var e = await Assert.ThrowsAsync<CivisFanOutException>(() => FanOut().RunAsync(script, Dates, DateArgument, new FanOutOptions { MaxConcurrency = 1 }, Ct));
+
+        var failed = Assert.Single(e.Failed);
+        Assert.Equal(0, failed.Index);
+        Assert.Equal(1, failed.Attempts);
+        Assert.Contains("404", failed.Error, StringComparison.Ordinal);
+        Assert.Single(_api.Requests, r => r.Method == "POST" && r.Path == $"/scripts/containers/{failed.ScriptId}/runs");
+        Assert.All(e.Result.Children.Skip(1), c => Assert.Equal(FanOutChildState.NotStarted, c.State));
+    }
+
+    [Fact]
     public async Task StartContainerRunAsync_ScriptAlreadyRunning_FakeAnswers409LikeThePlatform()
     {
         var script = await ScriptAsync();
