@@ -212,11 +212,12 @@ public sealed class CivisEnvironment
     /// <summary>
     /// Reads a database parameter's injected variables: <c>NAME_HOST</c>, <c>NAME_PORT</c>,
     /// <c>NAME_DATABASE</c>, <c>NAME_CREDENTIAL_USERNAME</c>, <c>NAME_CREDENTIAL_PASSWORD</c>
-    /// and the optional <c>NAME_TYPE</c>.
+    /// and the optional <c>NAME_TYPE</c>, with the platform ids <c>NAME_ID</c> (the database) and
+    /// <c>NAME_CREDENTIAL_ID</c> (the credential) when injected.
     /// </summary>
     /// <param name="name">The parameter name, for example <c>POSTGRES</c>.</param>
     /// <returns>The credential, or <see langword="null"/> when none of its variables is set.</returns>
-    /// <exception cref="CivisEnvironmentException">Some variables are set but others that are needed are missing, or the port is not a number from 1 to 65535.</exception>
+    /// <exception cref="CivisEnvironmentException">Some variables are set but others that are needed are missing, the port is not a number from 1 to 65535, or an id is empty or not a whole number from 1 to 2147483647.</exception>
     public DatabaseCredential? GetDatabase(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -242,7 +243,54 @@ public sealed class CivisEnvironment
             GetString(names[2])!,
             GetString(names[3])!,
             GetString(names[4])!,
-            GetString(name + "_TYPE"));
+            GetString(name + "_TYPE"))
+        {
+            DatabaseId = GetId(name + "_ID"),
+            CredentialId = GetId(name + "_CREDENTIAL_ID"),
+        };
+    }
+
+    /// <summary>
+    /// Reads the platform id the platform injects for a credential or database parameter (<c>NAME_ID</c>): the
+    /// id of the credential, or of the database, the run was given.
+    /// </summary>
+    /// <param name="name">The parameter name, for example <c>BIKESHARE</c> for <c>BIKESHARE_ID</c>.</param>
+    /// <returns>The id, or <see langword="null"/> when the variable is not set.</returns>
+    /// <exception cref="CivisEnvironmentException">The variable is set but is empty, not a whole number, or not from 1 to 2147483647.</exception>
+    public int? GetParameterId(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return GetId(name + PlatformVariables.IdSuffix);
+    }
+
+    /// <summary>
+    /// Reads a string parameter in its shell-quoted form (<c>NAME_SHELL_ESCAPED</c>), for building a command line.
+    /// When only <c>NAME</c> is set (a local run), quotes it the way POSIX <c>sh</c> reads it back: unchanged when it is
+    /// made of letters, digits and <c>@%+=:,./-_</c> only, otherwise in single quotes with each <c>'</c> written
+    /// <c>'"'"'</c>.
+    /// </summary>
+    /// <param name="name">The parameter name.</param>
+    /// <returns>The quoted value, or <see langword="null"/> when neither variable is set.</returns>
+    public string? GetShellEscapedString(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (GetString(name + PlatformVariables.ShellEscapedSuffix) is { } escaped)
+        {
+            return escaped;
+        }
+
+        return GetString(name) is { } value ? ShellQuote(value) : null;
+    }
+
+    /// <summary>Quotes a value for POSIX <c>sh</c>, as Python's <c>shlex.quote</c> does.</summary>
+    internal static string ShellQuote(string value)
+    {
+        if (value.Length > 0 && value.All(static c => char.IsAsciiLetterOrDigit(c) || "@%+=:,./-_".Contains(c, StringComparison.Ordinal)))
+        {
+            return value;
+        }
+
+        return "'" + value.Replace("'", "'\"'\"'", StringComparison.Ordinal) + "'";
     }
 
     /// <summary>Reads a username/password credential parameter: <c>NAME_USERNAME</c> and <c>NAME_PASSWORD</c>.</summary>
@@ -312,6 +360,31 @@ public sealed class CivisEnvironment
         }
 
         return missing.Count > 0 ? throw MissingVariables(missing) : (first!, second!);
+    }
+
+    /// <summary>
+    /// Reads a platform id: a whole number from 1 to <see cref="int.MaxValue"/>. Unlike the other typed reads, a
+    /// variable that is set but empty is an error: the platform never injects an empty id, so it is a broken set-up.
+    /// </summary>
+    private int? GetId(string variable)
+    {
+        var key = FindVariable(variable);
+        if (key is null)
+        {
+            return null;
+        }
+
+        // The value stays out of the message: an id variable sits beside the parameter's password.
+        var text = Configuration[key]!.Trim();
+        if (text.Length == 0)
+        {
+            throw new CivisEnvironmentException($"Variable '{key}' is set but empty; it must be a Civis id (a whole number from 1 to 2147483647).", [key]);
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id >= 1
+            ? id
+            : throw new CivisEnvironmentException(
+                $"Variable '{key}' must be a Civis id (a whole number from 1 to 2147483647), but its value ({text.Length} characters) is not.", [key]);
     }
 
     /// <summary>Reads a TCP port: a whole number from 1 to 65535.</summary>

@@ -41,4 +41,10 @@ public static class PlatformVariables
 
     /// <summary><c>REDSHIFT_URI</c>: the mock Redshift warehouse in DEV.</summary>
     public const string RedshiftUri = "REDSHIFT_URI";
+
+    /// <summary><c>_ID</c>: the suffix of the variable holding a credential or database parameter's platform id (<c>NAME_ID</c>).</summary>
+    public const string IdSuffix = "_ID";
+
+    /// <summary><c>_SHELL_ESCAPED</c>: the suffix of the variable holding a string parameter quoted for <c>sh</c> (<c>NAME_SHELL_ESCAPED</c>).</summary>
+    public const string ShellEscapedSuffix = "_SHELL_ESCAPED";
 }

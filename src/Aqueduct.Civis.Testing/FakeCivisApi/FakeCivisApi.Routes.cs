@@ -27,6 +27,11 @@ public sealed partial class FakeCivisApi
                 return deploy;
             }
 
+            if (RouteContainerRuns(method, path) is { } containerRun)
+            {
+                return containerRun;
+            }
+
             var kind = Kinds.FirstOrDefault(k => k.Path == area);
             var runsHere = kind is { OwnRuns: true } || area == "/jobs";
             switch (method, area, id, sub, sid, leaf)

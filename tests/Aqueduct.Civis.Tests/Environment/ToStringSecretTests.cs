@@ -65,6 +65,9 @@ public sealed class ToStringSecretTests(PostgresServerFixture serverFixture)
         ["CivisManifestLocation"] = "a file, line and column",
         ["CivisManifestReference"] = "a name or id of a platform object",
         ["CivisParameterVariable"] = "a variable's name and description",
+        ["FanOutProgress"] = "a fan-out child's partition (the job's own value, never its arguments), ids, state and counts",
+        ["FanOutChild"] = "a fan-out child's partition, ids, state and attempt count; not its outputs or error",
+        ["FakeContainerRunStart"] = "a fake run's script, attempt and the test's own arguments",
     };
 
     [Fact]
