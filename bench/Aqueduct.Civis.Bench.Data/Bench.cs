@@ -4,94 +4,169 @@ using Npgsql;
 
 namespace Aqueduct.Civis.Bench.Data;
 
-/// <summary>Runs each load and export next to psql's \copy on the same server, best of N runs each, and prints ratios.</summary>
+/// <summary>
+/// Runs each load and export beside two references on the same server, taking turns (best of N each), and prints one
+/// table of ratios: in-process against the skilled hand-written COPY through Npgsql (the file's bytes into the raw
+/// COPY stream, in the same kind of child process), whole process against <c>psql \copy</c>.
+/// </summary>
 internal sealed class Bench(string connectionString, string directory, Options options)
 {
     private readonly NpgsqlConnectionStringBuilder settings = new(connectionString);
+    private readonly List<string> lines = [];
+
+    /// <summary>One timed run: seconds inside the child (after its first connection), seconds of the whole process, peak bytes, rows.</summary>
+    private readonly record struct Run(double Inside, double Whole, long Peak, long Rows);
 
     public async Task RunAsync()
     {
-        var csv = Path.Combine(directory, "trips.csv");
-        var generated = Stopwatch.StartNew();
-        TripsCsv.Generate(csv, options.Rows);
-        Console.WriteLine($"generated {options.Rows:N0} rows, {new FileInfo(csv).Length / 1e6:N1} MB in {generated.Elapsed.TotalSeconds:N1} s: {csv}");
-        Console.WriteLine($"psql: {Run("psql", "--version").Trim()}; best of {options.Repeat} runs each; ratio = ours rows/s ÷ psql rows/s");
-        Console.WriteLine();
-
+        Console.WriteLine($"psql: {RunProcess("psql", "--version").Trim()}; best of {options.Repeat} runs each, taking turns");
+        Console.WriteLine("in-process = reference seconds ÷ ours, both timed inside a child process after its first connection;");
+        Console.WriteLine("whole process = psql \\copy process seconds ÷ our child process seconds (start, connect, work, exit). Above 1 = faster than the reference.");
         await using var db = NpgsqlDataSource.Create(connectionString);
-        // 1. CSV → table with a primary key: psql \copy vs LoadCsvAsync(Append). The psql table also feeds the exports.
-        // psql and ours take turns, so both see the same load on a shared machine.
-        double CopyWithPsql()
+        foreach (var rows in options.Rows)
         {
-            Recreate(db, "trips_psql");
-            return Psql($"\\copy trips_psql FROM '{csv}' WITH (FORMAT csv, HEADER)");
+            var csv = Path.Combine(directory, $"trips-{rows}.csv");
+            var generated = Stopwatch.StartNew();
+            TripsCsv.Generate(csv, rows);
+            Console.WriteLine($"{rows:N0} rows: {new FileInfo(csv).Length / 1e6:N1} MB generated in {generated.Elapsed.TotalSeconds:N1} s");
+            Recreate(db, "trips_src");
+            Psql($"\\copy trips_src FROM '{csv}' WITH (FORMAT csv, HEADER)");
+            Execute(db, "VACUUM ANALYZE trips_src");
+            Execute(db, "CHECKPOINT");
+            Measure(db, csv, rows);
+            File.Delete(csv);
         }
 
-        var psqlCopy = CopyWithPsql();
-        if (options.Only is null or "load")
+        Console.WriteLine();
+        Console.WriteLine($"| path | today (issue 13) | in-process | whole process | rows | load average | peak MB |");
+        Console.WriteLine($"|---|---|---|---|---|---|---|");
+        foreach (var line in lines)
         {
-            var append = BestStep(() =>
-            {
-                psqlCopy = Math.Min(psqlCopy, CopyWithPsql());
-                Recreate(db, "trips_append");
-                return ("load", "trips_append", "Append", csv);
-            });
-            Report("CSV load, Append (table with primary key)", psqlCopy, append, 0.9);
+            Console.WriteLine(line);
+        }
 
-            // 2. 99% of the rows already there (unchanged, as in a daily re-run): InsertIgnore and Upsert, against plain \copy.
-            foreach (var mode in new[] { "InsertIgnore", "Upsert" })
+        Console.WriteLine();
+        Console.WriteLine($"repeat: dotnet run -c Release --project bench/Aqueduct.Civis.Bench.Data -- --rows {string.Join(',', options.Rows)} --repeat {options.Repeat}" +
+                          (options.Only is null ? string.Empty : $" --only {string.Join(',', options.Only)}"));
+    }
+
+    private bool Wanted(string path) => options.Only is null || options.Only.Any(o => path.Contains(o, StringComparison.OrdinalIgnoreCase));
+
+    private void Measure(NpgsqlDataSource db, string csv, int rows)
+    {
+        var copyIn = $"\\copy trips FROM '{csv}' WITH (FORMAT csv, HEADER)";
+        void Empty() => Recreate(db, "trips");
+        void Full()
+        {
+            Recreate(db, "trips");
+            Execute(db, "INSERT INTO trips SELECT * FROM trips_src");
+            Execute(db, "VACUUM ANALYZE trips");
+            Execute(db, "CHECKPOINT");
+        }
+
+        void Most()
+        {
+            Recreate(db, "trips");
+            Execute(db, "INSERT INTO trips SELECT * FROM trips_src WHERE trip_id % 100 <> 0");
+            Execute(db, "VACUUM ANALYZE trips");
+            Execute(db, "CHECKPOINT");
+        }
+
+        // Append: the references every load is held against.
+        Run? appendPsql = null, appendRaw = null, appendOurs = null;
+        if (Wanted("append") || Wanted("insertignore") || Wanted("upsert") || Wanted("typed"))
+        {
+            (appendPsql, appendRaw, appendOurs) = Turns(
+                (Empty, () => Psql(copyIn)),
+                (Empty, () => Self("raw-load", "trips", "Append", csv, rows)),
+                (Empty, () => Self("load", "trips", "Append", csv, rows)));
+            Report("CSV load, Append (keyed table) vs \\copy", rows == 100_000 ? "1.00 / 0.58 at 100k" : "1.00 (0.89 at 5M) / 0.89", appendRaw!.Value, appendPsql!.Value, appendOurs!.Value, rows);
+        }
+
+        foreach (var (mode, today) in new[] { ("Truncate", "not measured"), ("Drop", "not measured") })
+        {
+            if (!Wanted(mode))
             {
-                var merged = BestStep(() =>
-                {
-                    Recreate(db, "trips_merge");
-                    Execute(db, "INSERT INTO trips_merge SELECT * FROM trips_psql WHERE trip_id % 100 <> 0; ANALYZE trips_merge; CHECKPOINT");
-                    return ("load", "trips_merge", mode, csv);
-                });
-                Report($"CSV load, {mode} (99% of keys exist)", psqlCopy, merged, 0.5);
+                continue;
+            }
+
+            // The daily full reload: the keyed table holds the rows, the file replaces them. The references empty it
+            // with TRUNCATE and copy into it, in one transaction, as a careful hand-written reload would.
+            var (psql, raw, ours) = Turns(
+                (Full, () => Psql("TRUNCATE trips", copyIn)),
+                (Full, () => Self("raw-load", "trips", "Truncate", csv, rows)),
+                (Full, () => Self("load", "trips", mode, csv, rows)));
+            Report($"CSV load, {mode} (keyed table, full) vs TRUNCATE + \\copy", today, raw, psql, ours, rows);
+        }
+
+        foreach (var (mode, today) in new[] { ("InsertIgnore", "0.89 / 0.80"), ("Upsert", "0.75 / 0.68") })
+        {
+            if (Wanted(mode))
+            {
+                var ours = Best(Most, () => Self("load", "trips", mode, csv, rows));
+                Report($"CSV load, {mode} (99% of keys exist) vs \\copy Append", today, appendRaw!.Value, appendPsql!.Value, ours, rows);
             }
         }
 
-        if (options.Only is null or "export")
+        if (Wanted("typed"))
         {
-            // 3. Export: psql \copy (query) TO vs ExportCsvAsync, at 10% of the rows and at all of them (memory must stay flat).
+            // Typed rows against our own CSV load of the same data (in-process), and psql \copy of the CSV (whole process).
+            var typed = Best(Empty, () => Self("typed", "trips", "Append", csv, rows));
+            Report("typed rows LoadAsync<T>, Append vs our CSV load", "0.68-0.75", appendOurs!.Value, appendPsql!.Value, typed, rows);
+        }
+
+        if (Wanted("export"))
+        {
             var output = Path.Combine(directory, "export.csv");
-            foreach (var rows in new[] { options.Rows / 10, options.Rows })
-            {
-                var query = $"SELECT * FROM trips_psql WHERE trip_id < {1_000_000 + rows}";
-                var psqlExport = double.MaxValue;
-                var export = BestStep(() =>
-                {
-                    psqlExport = Math.Min(psqlExport, Psql($"\\copy ({query}) TO '{output}' WITH (FORMAT csv, HEADER)"));
-                    return ("export", query, "", output);
-                });
-                Report($"CSV export, {rows:N0} rows", psqlExport, export, 0.9);
-            }
+            const string Query = "SELECT * FROM trips_src";
+            var (psql, raw, ours) = Turns(
+                (null, () => Psql($"\\copy ({Query}) TO '{output}' WITH (FORMAT csv, HEADER)")),
+                (null, () => Self("raw-export", Query, "", output, rows)),
+                (null, () => Self("export", Query, "", output, rows)));
+            Report("CSV export vs \\copy (query) TO", rows == 100_000 ? "1.14 / 0.36 at 100k" : "1.14 quiet, 0.81 loaded / 0.89", raw, psql, ours, rows);
+            File.Delete(output);
         }
     }
 
-    private static void Report(string name, double psqlSeconds, (double Seconds, long Peak, long Rows) ours, double target)
+    private (Run Psql, Run Raw, Run Ours) Turns(params (Action? Prepare, Func<Run> Measure)[] contestants)
     {
-        var ratio = psqlSeconds / ours.Seconds;
-        Console.WriteLine(
-            $"{name,-46} psql {ours.Rows / psqlSeconds,10:N0} rows/s ({psqlSeconds,6:N2} s)   ours {ours.Rows / ours.Seconds,10:N0} rows/s ({ours.Seconds,6:N2} s)" +
-            $"   ratio {ratio,5:N2} (target ≥ {target:N1}: {(ratio >= target ? "met" : "MISSED")})   peak {ours.Peak / 1048576.0,6:N0} MB");
-    }
-
-    private (double Seconds, long Peak, long Rows) BestStep(Func<(string Step, string Table, string Mode, string File)> prepare)
-    {
-        var runs = new List<(double Seconds, long Peak, long Rows)>();
+        var runs = contestants.Select(_ => new List<Run>()).ToArray();
         for (var i = 0; i < options.Repeat; i++)
         {
-            var (step, table, mode, file) = prepare();
-            var output = RunSelf(step, table, mode, file).Trim().Split(' ');
-            runs.Add((double.Parse(output[0], CultureInfo.InvariantCulture), long.Parse(output[1], CultureInfo.InvariantCulture), long.Parse(output[2], CultureInfo.InvariantCulture)));
+            for (var c = 0; c < contestants.Length; c++)
+            {
+                contestants[c].Prepare?.Invoke();
+                runs[c].Add(contestants[c].Measure());
+            }
         }
 
-        var best = runs.MinBy(r => r.Seconds);
-        return (best.Seconds, runs.Max(r => r.Peak), best.Rows);
+        Run BestOf(List<Run> r) => r.MinBy(x => x.Inside) with { Whole = r.Min(x => x.Whole), Peak = r.Max(x => x.Peak) };
+        return (BestOf(runs[0]), BestOf(runs[1]), BestOf(runs[2]));
     }
 
-    private string RunSelf(string step, string table, string mode, string file)
+    private Run Best(Action prepare, Func<Run> measure)
+    {
+        var runs = new List<Run>();
+        for (var i = 0; i < options.Repeat; i++)
+        {
+            prepare();
+            runs.Add(measure());
+        }
+
+        return runs.MinBy(x => x.Inside) with { Whole = runs.Min(x => x.Whole), Peak = runs.Max(x => x.Peak) };
+    }
+
+    private void Report(string path, string today, Run reference, Run psql, Run ours, int rows)
+    {
+        var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        var line = string.Create(
+            CultureInfo.InvariantCulture,
+            $"| {path} | {today} | {reference.Inside / ours.Inside:N2} ({ours.Rows / ours.Inside:N0} rows/s) | {psql.Whole / ours.Whole:N2} ({ours.Whole:N2} s vs {psql.Whole:N2} s) | {rows:N0} | {load} | {ours.Peak / 1048576.0:N0} |");
+        lines.Add(line);
+        Console.WriteLine(line);
+    }
+
+    private Run Self(string step, string table, string mode, string file, int count)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
@@ -99,26 +174,43 @@ internal sealed class Bench(string connectionString, string directory, Options o
             start.ArgumentList.Add(typeof(Bench).Assembly.Location);
         }
 
-        foreach (var a in new[] { "--step", step, "--table", table, "--mode", mode, "--file", file })
+        foreach (var a in new[] { "--step", step, "--table", table, "--mode", mode, "--file", file, "--count", count.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(a);
         }
 
         start.Environment["AQUEDUCT_BENCH_CONNECTION"] = connectionString;
+        var watch = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"step {step} {mode} failed with exit code {process.ExitCode}");
+        var whole = watch.Elapsed.TotalSeconds;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"step {step} {mode} failed with exit code {process.ExitCode}");
+        }
+
+        var parts = output.Trim().Split(' ');
+        return new Run(double.Parse(parts[0], CultureInfo.InvariantCulture), whole, long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture));
     }
 
-    private double Psql(string command)
+    /// <summary>Runs psql with the commands in one transaction; the whole process is timed, the inside is the same.</summary>
+    private Run Psql(params string[] commands)
     {
+        var arguments = new List<string> { "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1" };
+        foreach (var c in commands)
+        {
+            arguments.Add("-c");
+            arguments.Add(c);
+        }
+
         var watch = Stopwatch.StartNew();
-        Run("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", command);
-        return watch.Elapsed.TotalSeconds;
+        RunProcess("psql", [.. arguments]);
+        var seconds = watch.Elapsed.TotalSeconds;
+        return new Run(seconds, seconds, 0, 0);
     }
 
-    private string Run(string file, params string[] arguments)
+    private string RunProcess(string file, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true };
         foreach (var a in arguments)
@@ -137,10 +229,8 @@ internal sealed class Bench(string connectionString, string directory, Options o
         return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{file} failed with exit code {process.ExitCode}");
     }
 
-    private static void Recreate(NpgsqlDataSource db, string table)
-    {
+    private static void Recreate(NpgsqlDataSource db, string table) =>
         Execute(db, $"DROP TABLE IF EXISTS {table}; CREATE TABLE {table} ({string.Join(", ", TripsCsv.Definition.Columns)}, PRIMARY KEY (trip_id)); CHECKPOINT");
-    }
 
     private static void Execute(NpgsqlDataSource db, string sql)
     {

@@ -3,6 +3,12 @@ using System.Text;
 
 namespace Aqueduct.Civis.Bench.Data;
 
+/// <summary>One trip of the bikeshare trips table, as the typed-rows load takes it.</summary>
+internal sealed record Trip(
+    int TripId, string BikeType, DateTime StartDatetime, DateTime EndDatetime, string StartStation, string StartStationName,
+    string EndStation, string EndStationName, string NameGroup, string? OptionalKioskIdGroup, string VisibleId,
+    double Distance, double Duration, double EstCalories, double EstCarbonOffset);
+
 /// <summary>The bikeshare job's trips table (PLATFORM.md section 8): 15 columns, about 145 bytes a row.</summary>
 internal static class TripsCsv
 {
@@ -25,28 +31,45 @@ internal static class TripsCsv
         ["Union Station West Portal", "7th & Flower", "Grand & Olympic", "Main & 1st", "Figueroa & 8th", "Broadway & 3rd",
          "Venice Beach, Windward", "Ocean Front Walk & Navy", "Expo Park/USC", "Chinatown Metro"];
 
+    private static readonly string[] StationIds = [.. Enumerable.Range(3000, Stations.Length).Select(i => i.ToString(CultureInfo.InvariantCulture))];
+
+    private static readonly string[] Kiosks = [.. Enumerable.Range(1, Stations.Length).Select(i => "Kiosk " + i.ToString(CultureInfo.InvariantCulture))];
+
     private static readonly string[] BikeTypes = ["standard", "electric", "smart"];
 
-    /// <summary>Writes the CSV with a header; deterministic for a given row count.</summary>
-    public static void Generate(string path, int rows)
+    /// <summary>The trips, deterministic for a given count; the CSV holds exactly these values.</summary>
+    public static IEnumerable<Trip> Trips(int rows)
     {
         var random = new Random(20210601);
-        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
-        writer.NewLine = "\n";
-        writer.WriteLine(Columns);
         var start = new DateTime(2016, 7, 7, 4, 17, 0);
-        var line = new StringBuilder(200);
         for (var i = 0; i < rows; i++)
         {
             var from = random.Next(Stations.Length);
             var to = random.Next(Stations.Length);
             var begin = start.AddSeconds(i * 97L + random.Next(60));
             var minutes = random.Next(2, 180);
+            var visible = random.Next(100000, 999999).ToString(CultureInfo.InvariantCulture);
+            yield return new Trip(
+                1_000_000 + i, BikeTypes[i % 3], begin, begin.AddMinutes(minutes), StationIds[from], Stations[from], StationIds[to], Stations[to],
+                "Walk-up", i % 7 == 0 ? null : Kiosks[from], visible,
+                Math.Round(random.NextDouble() * 12, 3), minutes * 60, Math.Round(random.NextDouble() * 900, 1), Math.Round(random.NextDouble() * 20, 2));
+        }
+    }
+
+    /// <summary>Writes the CSV with a header.</summary>
+    public static void Generate(string path, int rows)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
+        writer.NewLine = "\n";
+        writer.WriteLine(Columns);
+        var line = new StringBuilder(200);
+        foreach (var t in Trips(rows))
+        {
             line.Clear();
-            line.Append(CultureInfo.InvariantCulture, $"{1_000_000 + i},{BikeTypes[i % 3]},{begin:yyyy-MM-dd HH:mm:ss},{begin.AddMinutes(minutes):yyyy-MM-dd HH:mm:ss},")
-                .Append(CultureInfo.InvariantCulture, $"{3000 + from},{Quote(Stations[from])},{3000 + to},{Quote(Stations[to])},")
-                .Append(CultureInfo.InvariantCulture, $"Walk-up,{(i % 7 == 0 ? "" : "Kiosk " + (from + 1))},{random.Next(100000, 999999)},")
-                .Append(CultureInfo.InvariantCulture, $"{random.NextDouble() * 12:0.000},{minutes * 60},{random.NextDouble() * 900:0.0},{random.NextDouble() * 20:0.00}");
+            line.Append(CultureInfo.InvariantCulture, $"{t.TripId},{t.BikeType},{t.StartDatetime:yyyy-MM-dd HH:mm:ss},{t.EndDatetime:yyyy-MM-dd HH:mm:ss},")
+                .Append(CultureInfo.InvariantCulture, $"{t.StartStation},{Quote(t.StartStationName)},{t.EndStation},{Quote(t.EndStationName)},")
+                .Append(CultureInfo.InvariantCulture, $"{t.NameGroup},{t.OptionalKioskIdGroup},{t.VisibleId},")
+                .Append(CultureInfo.InvariantCulture, $"{t.Distance:0.000},{t.Duration},{t.EstCalories:0.0},{t.EstCarbonOffset:0.00}");
             writer.WriteLine(line);
         }
     }

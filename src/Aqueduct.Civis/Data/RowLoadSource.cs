@@ -4,7 +4,10 @@ using Npgsql;
 namespace Aqueduct.Civis.Data;
 
 /// <summary>Loads typed rows through a binary COPY, converting each value to its column's type.</summary>
-internal sealed class RowLoadSource(IReadOnlyList<RowField> fields, IAsyncEnumerable<object?[]> rows) : ILoadSource
+/// <param name="fields">The fields, in row order.</param>
+/// <param name="rows">The rows' values, in field order (boxed).</param>
+/// <param name="typed">The same rows as objects, written column by column without boxing; <see langword="null"/> when there is no such path.</param>
+internal sealed class RowLoadSource(IReadOnlyList<RowField> fields, IAsyncEnumerable<object?[]> rows, ITypedRowWriter? typed = null) : ILoadSource
 {
     private static readonly Dictionary<string, Type[]> Accepted = new(StringComparer.Ordinal)
     {
@@ -57,29 +60,36 @@ internal sealed class RowLoadSource(IReadOnlyList<RowField> fields, IAsyncEnumer
         NpgsqlConnection connection, string target, IReadOnlyList<CatalogColumn> columns, int timeoutMilliseconds, CancellationToken cancellationToken)
     {
         var convert = columns.Select((c, i) => Converter(fields[i].ClrType, c)).ToArray();
+        var types = columns.Select(c => c.DataTypeName).ToArray();
         var sql = $"COPY {target} ({CopySql.Columns(columns.Select(c => c.Name))}) FROM STDIN (FORMAT binary)";
         var count = 0L;
         var importer = await connection.BeginBinaryImportAsync(sql, cancellationToken).ConfigureAwait(false);
         await using (importer.ConfigureAwait(false))
         {
             importer.Timeout = TimeSpan.FromMilliseconds(timeoutMilliseconds);
-            await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+            if (typed is not null)
             {
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < columns.Count; i++)
+                count = await typed.WriteAsync(importer, columns, types, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
-                    var value = row[i];
-                    if (value is null or DBNull)
+                    await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                    for (var i = 0; i < columns.Count; i++)
                     {
-                        await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                        var value = row[i];
+                        var write = value is null or DBNull
+                            ? importer.WriteNullAsync(cancellationToken)
+                            : importer.WriteAsync(convert[i](value), types[i], cancellationToken);
+                        if (!write.IsCompletedSuccessfully)
+                        {
+                            await write.ConfigureAwait(false);
+                        }
                     }
-                    else
-                    {
-                        await importer.WriteAsync(convert[i](value), columns[i].DataTypeName, cancellationToken).ConfigureAwait(false);
-                    }
-                }
 
-                count++;
+                    count++;
+                }
             }
 
             // Without CompleteAsync, disposing the importer cancels the COPY. It returns the server's "COPY n".
@@ -105,7 +115,21 @@ internal sealed class RowLoadSource(IReadOnlyList<RowField> fields, IAsyncEnumer
         return loose.Count == 1 ? loose[0] : field.Candidates[^1];
     }
 
-    private static Func<object, object> Converter(Type clrType, CatalogColumn column) => column.TypeName switch
+    /// <summary>Whether a value of <paramref name="clrType"/> goes to the column as it is (no conversion).</summary>
+    internal static bool AsIs(Type clrType, CatalogColumn column) => column.TypeName switch
+    {
+        "int2" => clrType == typeof(short),
+        "int4" => clrType == typeof(int),
+        "int8" => clrType == typeof(long),
+        "numeric" => clrType == typeof(decimal),
+        "float8" => clrType != typeof(float),
+        "text" or "varchar" or "bpchar" => clrType != typeof(char),
+        "timestamptz" => false,
+        _ => true,
+    };
+
+    /// <summary>The conversion of a boxed value to what the column takes.</summary>
+    internal static Func<object, object> Converter(Type clrType, CatalogColumn column) => column.TypeName switch
     {
         "int2" when clrType != typeof(short) => v => Convert.ToInt16(v, CultureInfo.InvariantCulture),
         "int4" when clrType != typeof(int) => v => Convert.ToInt32(v, CultureInfo.InvariantCulture),

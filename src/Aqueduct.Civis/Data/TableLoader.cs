@@ -216,15 +216,31 @@ internal static partial class TableLoader
 
                 break;
             case WriteMode.Truncate:
-                // Transactional in PostgreSQL: a failed load brings the old rows back.
-                run.Step = "truncating the table";
-                await run.ExecuteAsync(connection, $"TRUNCATE TABLE {table}", cancellationToken).ConfigureAwait(false);
+                // Transactional in PostgreSQL: a failed load brings the old rows back. The lock comes first, so the
+                // indexes read below are the ones the table keeps until the commit.
+                run.Step = "locking the table";
+                await run.ExecuteAsync(connection, $"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
                 break;
+        }
+
+        // A replace load (the table emptied or new, and locked) copies without the indexes and builds them after.
+        DeferredIndexes? deferred = null;
+        if (run.Mode is WriteMode.Truncate or WriteMode.Drop)
+        {
+            run.Step = "setting the indexes aside";
+            deferred = await DeferredIndexes.SetAsideAsync(connection, run, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (run.Mode == WriteMode.Truncate)
+        {
+            run.Step = "truncating the table";
+            await run.ExecuteAsync(connection, $"TRUNCATE TABLE {table}", cancellationToken).ConfigureAwait(false);
         }
 
         // Nothing to merge: copy straight into the table. The transaction keeps a failure invisible.
         var before = 0L;
-        if (run.Mode == WriteMode.Append)
+        var counted = run.Mode is WriteMode.Append or WriteMode.Truncate or WriteMode.Drop;
+        if (counted)
         {
             run.Step = "counting the rows";
             before = await InsertedInTransactionAsync(connection, run, cancellationToken).ConfigureAwait(false);
@@ -233,13 +249,31 @@ internal static partial class TableLoader
         run.Step = "copying the rows";
         var copied = await run.Source.CopyAsync(connection, table.ToString(), columns, run.Timeouts.Milliseconds, cancellationToken).ConfigureAwait(false);
 
-        // The count is the server's: the rows now in the table (empty before the copy and locked, except for
-        // Append), or for Append the rows this transaction inserted into it, from the server's own counters.
+        // The count is the server's: the rows this transaction inserted into the table, from the server's own
+        // counters (TRUNCATE resets them, so for the replace modes that is the table's content), or for Fail the
+        // rows now in the table (empty before the copy and locked).
         run.Step = "counting the rows";
-        var taken = copied.Taken ?? (run.Mode == WriteMode.Append
+        var taken = copied.Taken ?? (counted
             ? await InsertedInTransactionAsync(connection, run, cancellationToken).ConfigureAwait(false) - before
             : await run.ScalarAsync<long>(connection, $"SELECT count(*) FROM {table}", cancellationToken).ConfigureAwait(false));
         run.CheckCount(copied.Sent, taken);
+
+        if (deferred is { Count: > 0 })
+        {
+            // A key the source repeats fails here, as the unique index is built ("Key (trip_id)=(7) is duplicated.").
+            run.Step = "building the indexes";
+            try
+            {
+                await deferred.RestoreAsync(connection, run, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // The server's detail names the value only with Include Error Detail on the connection string.
+                var detail = e.Detail is { Length: > 0 } d ? $" ({d})" : string.Empty;
+                throw run.Fail($"{e.MessageText}: the source repeats a value that must be unique{detail}.", line: null, inner: e);
+            }
+        }
+
         return (taken, taken, 0);
     }
 

@@ -21,7 +21,9 @@ internal static class TypedRows
         }
 
         var fields = properties.Select(p => new RowField(Candidates(p), Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType)).ToList();
-        return new RowLoadSource(fields, Values(rows, properties));
+        // Objects of a class are written column by column without boxing (TypedRowWriter); the boxed values remain
+        // for the platform route, which writes them as CSV, and for value types.
+        return new RowLoadSource(fields, Values(rows, properties), typeof(T).IsValueType ? null : new TypedRowWriter<T>(rows, properties));
     }
 
     public static RowLoadSource FromReader(DbDataReader reader)
