@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Aqueduct.Civis.Hosting;
+
+/// <summary>
+/// One run of a job, step by step: read the environment (once), build logging and redaction, check the required
+/// variables, run the starting steps, open the client and the warehouses, run the job, and map the outcome to an exit
+/// code. <see cref="CivisJob.RunAsync"/> creates one per call.
+/// </summary>
+internal sealed class JobHostRun : IAsyncDisposable
+{
+    private readonly CivisJobOptions options;
+    private readonly string[] args;
+    private readonly string name;
+    private readonly TextWriter output;
+    private readonly TextWriter errorOutput;
+    private readonly Stopwatch stopwatch = Stopwatch.StartNew();
+    private readonly List<IAsyncDisposable> cleanups = [];
+
+    private CivisEnvironment? environment;
+    private SecretRedactor redactor = new([]);
+    private JobConsoleLoggerFactory? loggerFactory;
+    private ILogger? logger;
+    private CivisClient? client;
+
+    /// <summary>Whether the run is still preparing: a <see cref="FormatException"/> then is a malformed <c>.env</c>.</summary>
+    private bool configuring = true;
+
+    public JobHostRun(string[] args, CivisJobOptions options)
+    {
+        this.args = args;
+        this.options = options;
+        name = options.Name ?? System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "job";
+        output = options.Output ?? Console.Out;
+        errorOutput = options.ErrorOutput ?? Console.Error;
+    }
+
+    /// <summary>Runs every step and returns the exit code; never throws.</summary>
+    public async Task<int> RunAsync(Func<CivisJobContext, CancellationToken, Task> job, CancellationToken cancellationToken)
+    {
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var signals = options.HandleShutdownSignals ? new ShutdownSignals(cancellation) : null;
+        try
+        {
+            environment = ReadEnvironment();
+            BuildLogging(environment);
+            CheckRequiredVariables(environment);
+            environment = await RunStartingStepsAsync(environment, cancellation.Token).ConfigureAwait(false);
+            client = CreateClient(environment);
+            await RunJobAsync(job, environment, cancellation.Token).ConfigureAwait(false);
+            cancellation.Token.ThrowIfCancellationRequested(); // a job that returned once cancelled was still cancelled
+            HostLog.Finished(logger!, name, Format(stopwatch.Elapsed));
+            return CivisJobExitCodes.Success;
+        }
+        catch (Exception exception)
+        {
+            return await FailAsync(exception, cancellation.IsCancellationRequested, signals?.Signal).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Step 1: the environment, read once for the whole run.</summary>
+    private CivisEnvironment ReadEnvironment() => options.Environment ?? CivisEnvironment.FromProcessEnvironment();
+
+    /// <summary>Step 2: console logging at <c>CIVIS_LOG_LEVEL</c>, with every secret of the environment removed.</summary>
+    private void BuildLogging(CivisEnvironment environment)
+    {
+        redactor = SecretRedactor.FromEnvironment(environment);
+        var levelIsValid = CivisJob.TryParseLogLevel(environment.LogLevel, out var level);
+        loggerFactory = new JobConsoleLoggerFactory(output, options.MinimumLogLevel ?? level, redactor, TimeProvider.System);
+        logger = loggerFactory.CreateLogger(name);
+        if (!levelIsValid)
+        {
+            HostLog.InvalidLogLevel(logger);
+        }
+    }
+
+    /// <summary>Step 3: every missing variable (declared, and the shipped manifest's required parameters) at once.</summary>
+    private void CheckRequiredVariables(CivisEnvironment environment) =>
+        environment.Require(ManifestHost.RequiredVariables(environment, options.RequiredVariables));
+
+    /// <summary>Step 4: the starting steps (such as the local warehouse), each layering its variables over the environment.</summary>
+    private async Task<CivisEnvironment> RunStartingStepsAsync(CivisEnvironment environment, CancellationToken cancellationToken)
+    {
+        foreach (var handler in options.StartingHandlers)
+        {
+            var starting = new CivisJobStartingContext(environment, loggerFactory!, redactor);
+            if (await handler(starting, cancellationToken).ConfigureAwait(false) is { } cleanup)
+            {
+                cleanups.Add(cleanup);
+            }
+
+            if (starting.Variables.Count > 0)
+            {
+                environment = new CivisEnvironment(new ConfigurationBuilder()
+                    .AddConfiguration(environment.Configuration)
+                    .AddInMemoryCollection(starting.Variables)
+                    .Build());
+            }
+        }
+
+        return environment;
+    }
+
+    /// <summary>Step 5: the Civis API client, when an API key is set (always on the platform).</summary>
+    private CivisClient? CreateClient(CivisEnvironment environment)
+    {
+        if (string.IsNullOrEmpty(environment.ApiKey))
+        {
+            return null;
+        }
+
+        var clientOptions = CivisClientOptions.FromEnvironment(environment);
+        clientOptions.LoggerFactory = loggerFactory;
+        options.ConfigureClient?.Invoke(clientOptions);
+        return new CivisClient(clientOptions);
+    }
+
+    /// <summary>Step 6: the warehouses and the context, then the job itself.</summary>
+    private async Task RunJobAsync(Func<CivisJobContext, CancellationToken, Task> job, CivisEnvironment environment, CancellationToken cancellationToken)
+    {
+        options.Warehouse.LoggerFactory ??= loggerFactory;
+        var warehouses = new WarehouseConnectionFactory(environment, options.Warehouse);
+        await using (warehouses.ConfigureAwait(false))
+        {
+            var context = new CivisJobContext(name, args, environment, warehouses, loggerFactory!, redactor, client);
+            HostLog.Starting(logger!, name, environment.IsDev ? "DEV" : "production", DescribeRun(environment));
+            configuring = false;
+            await job(context, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The failure path: one redacted summary on the standard error, the error on the run, the failure handlers.</summary>
+    private async Task<int> FailAsync(Exception exception, bool cancellationRequested, PosixSignal? signal)
+    {
+        var exitCode = CivisJob.ExitCodeFor(exception, cancellationRequested, configuring);
+        var summary = redactor.Redact(Summarize(exitCode, exception, signal));
+        await errorOutput.WriteLineAsync(exitCode == CivisJobExitCodes.JobFailed
+            ? summary + System.Environment.NewLine + redactor.Redact(exception.ToString())
+            : summary).ConfigureAwait(false);
+        await errorOutput.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+
+        var failure = new CivisJobFailure(name, exception, exitCode, summary, environment, stopwatch.Elapsed);
+        // A cancelled run did not fail: the platform shows it as cancelled, with no error attached.
+        if (exitCode != CivisJobExitCodes.Cancelled && client is not null && options.AttachFailureToRun && environment is { IsOnPlatform: true })
+        {
+            await AttachFailureAsync(client, environment, failure).ConfigureAwait(false);
+        }
+
+        foreach (var handler in options.FailureHandlers)
+        {
+            try
+            {
+                await handler(failure, CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // a failing failure handler must not hide the job's own failure
+            catch (Exception handlerException)
+#pragma warning restore CA1031
+            {
+                if (logger is not null)
+                {
+                    HostLog.FailureHandlerFailed(logger, handlerException);
+                }
+            }
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>
+    /// Posts the failure summary as a JSON value and attaches it to the run as an output named <c>error</c>. A platform
+    /// that does not answer within 30 s is given up on: the job's own failure is what counts.
+    /// </summary>
+    private async Task AttachFailureAsync(CivisClient client, CivisEnvironment environment, CivisJobFailure failure)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("job", failure.JobName);
+                writer.WriteNumber("exitCode", failure.ExitCode);
+                writer.WriteString("error", failure.Summary);
+                writer.WriteString("exception", failure.Exception.GetType().FullName);
+                writer.WriteNumber("elapsedSeconds", Math.Round(failure.Elapsed.TotalSeconds, 3));
+                writer.WriteEndObject();
+            }
+
+            var value = await client.JsonValues.CreateAsync(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan), "error", timeout.Token).ConfigureAwait(false);
+            await client.Scripts.AddContainerRunOutputAsync(environment.JobId!.Value, environment.RunId!.Value, "JSONValue", value.Id!.Value, timeout.Token)
+                .ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // reporting the failure must not hide the failure
+        catch (Exception attachException)
+#pragma warning restore CA1031
+        {
+            if (logger is not null)
+            {
+                HostLog.FailureHandlerFailed(logger, attachException);
+            }
+        }
+    }
+
+    /// <summary>The last step, whatever the outcome: the starting steps are disposed in reverse, then the logging.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = cleanups.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                await cleanups[i].DisposeAsync().ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // clean-up problems are reported, the job's outcome stands
+            catch (Exception cleanupException)
+#pragma warning restore CA1031
+            {
+                if (logger is not null)
+                {
+                    HostLog.CleanupFailed(logger, cleanupException);
+                }
+            }
+        }
+
+        loggerFactory?.Dispose();
+    }
+
+    private string Summarize(int exitCode, Exception exception, PosixSignal? signal) => exitCode switch
+    {
+        CivisJobExitCodes.Cancelled => string.Create(CultureInfo.InvariantCulture,
+            $"{name} was cancelled{(signal is { } s ? " by " + s : string.Empty)} after {Format(stopwatch.Elapsed)} (exit code {exitCode})."),
+        CivisJobExitCodes.ConfigurationError => string.Create(CultureInfo.InvariantCulture,
+            $"{name} cannot run, its configuration is incomplete (exit code {exitCode}): {exception.Message}"),
+        _ => string.Create(CultureInfo.InvariantCulture,
+            $"{name} failed after {Format(stopwatch.Elapsed)} (exit code {exitCode}): {exception.GetType().Name}: {exception.Message}"),
+    };
+
+    private static string DescribeRun(CivisEnvironment environment) => environment.IsOnPlatform
+        ? string.Create(CultureInfo.InvariantCulture, $" (job {environment.JobId}, run {environment.RunId})")
+        : string.Empty;
+
+    internal static string Format(TimeSpan elapsed) => elapsed.TotalSeconds < 60
+        ? string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:0.0} s")
+        : elapsed.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture);
+}
