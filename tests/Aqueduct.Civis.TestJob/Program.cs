@@ -5,6 +5,7 @@
 //   warehouse  runs on the local warehouse and queries both mock warehouses
 //   load       loads an endless CSV into POSTGRES_URI; logs "ready" once rows are flowing
 //   export     exports an endless query from POSTGRES_URI; logs "ready" once rows are flowing
+//   env        logs TEST_JOB_USERNAME as the job sees it (from the environment or a .env file)
 using Aqueduct.Civis;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -17,6 +18,9 @@ return await CivisJob.RunAsync(args, async (job, cancellationToken) =>
         case "wait":
             job.Logger.LogInformation("ready");
             await Task.Delay(Timeout.Infinite, cancellationToken);
+            break;
+        case "env":
+            job.Logger.LogInformation("TEST_JOB_USERNAME={Username}", job.Environment.GetString("TEST_JOB_USERNAME") ?? "(not set)");
             break;
         case "fail":
             throw new InvalidOperationException($"Sign-in refused for password {job.Environment.GetString("TEST_JOB_PASSWORD")}");

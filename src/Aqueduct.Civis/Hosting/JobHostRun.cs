@@ -26,6 +26,7 @@ internal sealed class JobHostRun : IAsyncDisposable
     private JobConsoleLoggerFactory? loggerFactory;
     private ILogger? logger;
     private CivisClient? client;
+    private DotEnvSearch? dotEnv;
 
     /// <summary>Whether the run is still preparing: a <see cref="FormatException"/> then is a malformed <c>.env</c>.</summary>
     private bool configuring = true;
@@ -48,6 +49,7 @@ internal sealed class JobHostRun : IAsyncDisposable
         {
             environment = ReadEnvironment();
             BuildLogging(environment);
+            LogDotEnv(environment);
             CheckRequiredVariables(environment);
             environment = await RunStartingStepsAsync(environment, cancellation.Token).ConfigureAwait(false);
             client = CreateClient(environment);
@@ -62,8 +64,42 @@ internal sealed class JobHostRun : IAsyncDisposable
         }
     }
 
-    /// <summary>Step 1: the environment, read once for the whole run.</summary>
-    private CivisEnvironment ReadEnvironment() => options.Environment ?? CivisEnvironment.FromProcessEnvironment();
+    /// <summary>
+    /// Step 1: the environment, read once for the whole run: the process environment and, in DEV, the nearest
+    /// <c>.env</c> from the working directory up to the repository root (see <see cref="DotEnvSearch"/>).
+    /// </summary>
+    private CivisEnvironment ReadEnvironment()
+    {
+        if (options.Environment is { } given)
+        {
+            return given;
+        }
+
+        dotEnv = DotEnvSearch.Find(Directory.GetCurrentDirectory());
+        return CivisEnvironment.FromProcessEnvironment(dotEnv.Path);
+    }
+
+    /// <summary>Says which <c>.env</c> was read, where the host looked for one, or that production ignored it.</summary>
+    private void LogDotEnv(CivisEnvironment environment)
+    {
+        switch (dotEnv)
+        {
+            case null:
+                return; // the environment was given (a test): no .env was looked for
+            case { Path: { } path } when environment.IsDev:
+                HostLog.DotEnvRead(logger!, path);
+                break;
+            case { Path: { } path }:
+                HostLog.DotEnvIgnored(logger!, path);
+                break;
+            case var search when environment.IsDev:
+                HostLog.DotEnvNotFound(logger!, string.Join(", ", search.SearchedDirectories));
+                break;
+            default:
+                HostLog.DotEnvNotLookedFor(logger!);
+                break;
+        }
+    }
 
     /// <summary>Step 2: console logging at <c>CIVIS_LOG_LEVEL</c>, with every secret of the environment removed.</summary>
     private void BuildLogging(CivisEnvironment environment)
