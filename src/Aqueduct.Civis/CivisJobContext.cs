@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Microsoft.Extensions.Logging;
 
 namespace Aqueduct.Civis;
@@ -15,8 +16,10 @@ public sealed class CivisJobContext
         WarehouseConnectionFactory warehouses,
         ILoggerFactory loggerFactory,
         SecretRedactor redactor,
-        CivisClient? client)
+        CivisClient? client,
+        ParseResult parseResult)
     {
+        ParseResult = parseResult;
         Client = client;
         Name = name;
         Arguments = arguments;
@@ -30,8 +33,26 @@ public sealed class CivisJobContext
     /// <summary>The job's name (see <see cref="CivisJobOptions.Name"/>).</summary>
     public string Name { get; }
 
-    /// <summary>The command-line arguments the job was started with.</summary>
+    /// <summary>The command-line arguments the job was started with, as they were given.</summary>
     public IReadOnlyList<string> Arguments { get; }
+
+    /// <summary>The parsed command line (see <see cref="CivisJobOptions.Command"/>); it has no errors, the host stopped on those.</summary>
+    public ParseResult ParseResult { get; }
+
+    /// <summary>The command the job was started with (<see cref="CivisJobOptions.AddCommand"/>), or <see langword="null"/> for the job itself.</summary>
+    public string? CommandName => ParseResult.CommandResult.Command is RootCommand ? null : ParseResult.CommandResult.Command.Name;
+
+    /// <summary>The value of one of the job's options, or its default when it was not given.</summary>
+    /// <typeparam name="T">The option's type.</typeparam>
+    /// <param name="option">An option added to <see cref="CivisJobOptions.Command"/> or to a command.</param>
+    /// <returns>The value.</returns>
+    public T? GetValue<T>(Option<T> option) => ParseResult.GetValue(option);
+
+    /// <summary>The value of one of the job's arguments, or its default when it was not given.</summary>
+    /// <typeparam name="T">The argument's type.</typeparam>
+    /// <param name="argument">An argument added to <see cref="CivisJobOptions.Command"/> or to a command.</param>
+    /// <returns>The value.</returns>
+    public T? GetValue<T>(Argument<T> argument) => ParseResult.GetValue(argument);
 
     /// <summary>The job's environment: DEV, ids, parameters and credentials, with the starting steps' variables.</summary>
     public CivisEnvironment Environment { get; }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Microsoft.Extensions.Logging;
 
 namespace Aqueduct.Civis;
@@ -7,6 +8,22 @@ public sealed class CivisJobOptions
 {
     private readonly List<Func<CivisJobStartingContext, CancellationToken, Task<IAsyncDisposable?>>> startingHandlers = [];
     private readonly List<Func<CivisJobFailure, CancellationToken, Task>> failureHandlers = [];
+    private readonly Dictionary<Command, Func<CivisJobContext, CancellationToken, Task>> commands = [];
+
+    /// <summary>Creates the options with an empty command line (no arguments; <c>--help</c> and <c>--version</c>).</summary>
+    public CivisJobOptions()
+    {
+        Command = new RootCommand();
+        Command.SetAction(static _ => CivisJobExitCodes.Success); // the job itself; the host runs it, not System.CommandLine
+    }
+
+    /// <summary>
+    /// The job's command line (System.CommandLine): set its <see cref="Symbol.Description"/> (the first line of
+    /// <c>--help</c>) and add the <see cref="Option{T}"/>s and <see cref="Argument{T}"/>s the job takes; read their values with
+    /// <see cref="CivisJobContext.GetValue{T}(Option{T})"/>. Any argument the command line does not declare is a configuration
+    /// error (exit code 78) before anything starts.
+    /// </summary>
+    public RootCommand Command { get; }
 
     /// <summary>The variables the job cannot run without; every missing one is reported at once before the job starts.</summary>
     public IList<RequiredVariable> RequiredVariables { get; } = [];
@@ -67,6 +84,29 @@ public sealed class CivisJobOptions
     internal IReadOnlyList<Func<CivisJobStartingContext, CancellationToken, Task<IAsyncDisposable?>>> StartingHandlers => startingHandlers;
 
     internal IReadOnlyList<Func<CivisJobFailure, CancellationToken, Task>> FailureHandlers => failureHandlers;
+
+    internal IReadOnlyDictionary<Command, Func<CivisJobContext, CancellationToken, Task>> Commands => commands;
+
+    /// <summary>
+    /// Declares a command the job can be started with instead of its usual work, for example
+    /// <c>options.AddCommand("migrate", "Create the tables and exit", MigrateAsync)</c>, run as <c>dotnet Job.dll migrate</c>.
+    /// The command runs in the same host as the job (environment, warehouses, logging, exit codes) and is listed by
+    /// <c>--help</c>.
+    /// </summary>
+    /// <param name="name">The command's name, as typed on the command line.</param>
+    /// <param name="description">What it does, for <c>--help</c>.</param>
+    /// <param name="run">What it runs in place of the job.</param>
+    /// <returns>The command, to add its own options and arguments to.</returns>
+    public Command AddCommand(string name, string description, Func<CivisJobContext, CancellationToken, Task> run)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(run);
+        var command = new Command(name, description);
+        command.SetAction(static _ => CivisJobExitCodes.Success);
+        Command.Subcommands.Add(command);
+        commands[command] = run;
+        return command;
+    }
 
     /// <summary>Declares a variable the job cannot run without.</summary>
     /// <param name="name">The variable or parameter name, for example <c>BIKESHARE_USERNAME</c>.</param>

@@ -43,6 +43,17 @@ internal sealed class JobHostRun : IAsyncDisposable
     /// <summary>Runs every step and returns the exit code; never throws.</summary>
     public async Task<int> RunAsync(Func<CivisJobContext, CancellationToken, Task> job, CancellationToken cancellationToken)
     {
+        var commandLine = JobCommandLine.Parse(options, args);
+        if (commandLine.HasErrors)
+        {
+            return await RejectCommandLineAsync(commandLine).ConfigureAwait(false);
+        }
+
+        if (commandLine.IsInformational)
+        {
+            return await commandLine.InvokeInformationalAsync(output, errorOutput, VariablesForHelp()).ConfigureAwait(false);
+        }
+
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var signals = options.HandleShutdownSignals ? new ShutdownSignals(cancellation) : null;
         try
@@ -53,7 +64,7 @@ internal sealed class JobHostRun : IAsyncDisposable
             CheckRequiredVariables(environment);
             environment = await RunStartingStepsAsync(environment, cancellation.Token).ConfigureAwait(false);
             client = CreateClient(environment);
-            await RunJobAsync(job, environment, cancellation.Token).ConfigureAwait(false);
+            await RunJobAsync(commandLine, commandLine.Select(job), environment, cancellation.Token).ConfigureAwait(false);
             cancellation.Token.ThrowIfCancellationRequested(); // a job that returned once cancelled was still cancelled
             HostLog.Finished(logger!, name, Format(stopwatch.Elapsed));
             return CivisJobExitCodes.Success;
@@ -61,6 +72,33 @@ internal sealed class JobHostRun : IAsyncDisposable
         catch (Exception exception)
         {
             return await FailAsync(exception, cancellation.IsCancellationRequested, signals?.Signal).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Step 0, before anything starts: a command line with errors is a configuration error, printed as one summary.
+    /// </summary>
+    private async Task<int> RejectCommandLineAsync(JobCommandLine commandLine)
+    {
+        const int exitCode = CivisJobExitCodes.ConfigurationError;
+        await errorOutput.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{name} cannot run, its command line is wrong (exit code {exitCode}): {commandLine.DescribeErrors(name)}")).ConfigureAwait(false);
+        await errorOutput.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        return exitCode;
+    }
+
+    /// <summary>The variables <c>--help</c> lists: the declared ones and the shipped manifest's, or the declared ones when the environment cannot be read.</summary>
+    private IReadOnlyList<RequiredVariable> VariablesForHelp()
+    {
+        try
+        {
+            return ManifestHost.RequiredVariables(ReadEnvironment(), options.RequiredVariables);
+        }
+#pragma warning disable CA1031 // --help works whatever the environment holds; the run itself reports its problems
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return [.. options.RequiredVariables];
         }
     }
 
@@ -156,13 +194,13 @@ internal sealed class JobHostRun : IAsyncDisposable
     }
 
     /// <summary>Step 6: the warehouses and the context, then the job itself.</summary>
-    private async Task RunJobAsync(Func<CivisJobContext, CancellationToken, Task> job, CivisEnvironment environment, CancellationToken cancellationToken)
+    private async Task RunJobAsync(JobCommandLine commandLine, Func<CivisJobContext, CancellationToken, Task> job, CivisEnvironment environment, CancellationToken cancellationToken)
     {
         options.Warehouse.LoggerFactory ??= loggerFactory;
         var warehouses = new WarehouseConnectionFactory(environment, options.Warehouse);
         await using (warehouses.ConfigureAwait(false))
         {
-            var context = new CivisJobContext(name, args, environment, warehouses, loggerFactory!, redactor, client);
+            var context = new CivisJobContext(name, args, environment, warehouses, loggerFactory!, redactor, client, commandLine.Result);
             HostLog.Starting(logger!, name, environment.IsDev ? "DEV" : "production", DescribeRun(environment));
             configuring = false;
             await job(context, cancellationToken).ConfigureAwait(false);
