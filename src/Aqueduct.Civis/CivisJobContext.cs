@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Aqueduct.Civis;
@@ -17,8 +18,10 @@ public sealed class CivisJobContext
         ILoggerFactory loggerFactory,
         SecretRedactor redactor,
         CivisClient? client,
-        ParseResult parseResult)
+        ParseResult parseResult,
+        IServiceProvider services)
     {
+        Services = services;
         ParseResult = parseResult;
         Client = client;
         Name = name;
@@ -91,6 +94,16 @@ public sealed class CivisJobContext
 
     /// <summary>Connections to the Postgres and Redshift warehouses, for SQL and Dapper (<c>GetDataSource</c>); disposed by the host when the job ends.</summary>
     public WarehouseConnectionFactory Warehouses { get; }
+
+    /// <summary>The job's services: its own (<see cref="CivisJobOptions.ConfigureServices(Action{IServiceCollection})"/>) and the host's.</summary>
+    public IServiceProvider Services { get; }
+
+    /// <summary>Gets one of the job's services, or a clear error when it was not registered.</summary>
+    /// <typeparam name="T">The service's type.</typeparam>
+    /// <returns>The service.</returns>
+    /// <exception cref="InvalidOperationException">No such service is registered.</exception>
+    public T GetRequiredService<T>()
+        where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>The job's logger, named after the job.</summary>
     public ILogger Logger { get; }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Aqueduct.Civis.Hosting;
@@ -23,7 +24,7 @@ internal sealed class JobHostRun : IAsyncDisposable
 
     private CivisEnvironment? environment;
     private SecretRedactor redactor = new([]);
-    private JobConsoleLoggerFactory? loggerFactory;
+    private JobLoggerFactory? loggerFactory;
     private ILogger? logger;
     private CivisClient? client;
     private DotEnvSearch? dotEnv;
@@ -144,7 +145,7 @@ internal sealed class JobHostRun : IAsyncDisposable
     {
         redactor = SecretRedactor.FromEnvironment(environment);
         var levelIsValid = CivisJob.TryParseLogLevel(environment.LogLevel, out var level);
-        loggerFactory = new JobConsoleLoggerFactory(output, options.MinimumLogLevel ?? level, redactor, TimeProvider.System);
+        loggerFactory = JobLoggerFactory.Create(output, options.LogFormat, options.MinimumLogLevel ?? level, redactor, options.LoggingConfigurations);
         logger = loggerFactory.CreateLogger(name);
         if (!levelIsValid)
         {
@@ -193,14 +194,39 @@ internal sealed class JobHostRun : IAsyncDisposable
         return new CivisClient(clientOptions);
     }
 
-    /// <summary>Step 6: the warehouses and the context, then the job itself.</summary>
+    /// <summary>Step 6: the job's services, over the host's own.</summary>
+    private ServiceProvider BuildServices(CivisEnvironment environment, WarehouseConnectionFactory warehouses)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(environment);
+        services.AddSingleton(environment.Configuration);
+        services.AddSingleton<ILoggerFactory>(loggerFactory!);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        services.AddSingleton(redactor);
+        services.AddSingleton(warehouses);
+        if (client is not null)
+        {
+            services.AddSingleton(client);
+        }
+
+        foreach (var configure in options.ServiceConfigurations)
+        {
+            configure(environment, services);
+        }
+
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    /// <summary>Step 7: the warehouses, the services and the context, then the job itself.</summary>
     private async Task RunJobAsync(JobCommandLine commandLine, Func<CivisJobContext, CancellationToken, Task> job, CivisEnvironment environment, CancellationToken cancellationToken)
     {
         options.Warehouse.LoggerFactory ??= loggerFactory;
         var warehouses = new WarehouseConnectionFactory(environment, options.Warehouse);
         await using (warehouses.ConfigureAwait(false))
         {
-            var context = new CivisJobContext(name, args, environment, warehouses, loggerFactory!, redactor, client, commandLine.Result);
+            var services = BuildServices(environment, warehouses);
+            await using var servicesScope = services.ConfigureAwait(false);
+            var context = new CivisJobContext(name, args, environment, warehouses, loggerFactory!, redactor, client, commandLine.Result, services);
             HostLog.Starting(logger!, name, environment.IsDev ? "DEV" : "production", DescribeRun(environment));
             configuring = false;
             await job(context, cancellationToken).ConfigureAwait(false);
