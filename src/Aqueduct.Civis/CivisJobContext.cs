@@ -19,8 +19,10 @@ public sealed class CivisJobContext
         SecretRedactor redactor,
         CivisClient? client,
         ParseResult parseResult,
-        IServiceProvider services)
+        IServiceProvider services,
+        CivisJobSteps steps)
     {
+        Steps = steps;
         Services = services;
         ParseResult = parseResult;
         Client = client;
@@ -94,6 +96,17 @@ public sealed class CivisJobContext
 
     /// <summary>Connections to the Postgres and Redshift warehouses, for SQL and Dapper (<c>GetDataSource</c>); disposed by the host when the job ends.</summary>
     public WarehouseConnectionFactory Warehouses { get; }
+
+    /// <summary>The run's steps, for the summary the host prints at the end and attaches to the run on the platform.</summary>
+    public CivisJobSteps Steps { get; }
+
+    /// <summary>
+    /// Begins a step of the run summary: <c>using var step = job.BeginStep("load trips");</c> then set its
+    /// <see cref="CivisJobStep.Rows"/> and <see cref="CivisJobStep.Bytes"/>; it is recorded, with its time, when disposed.
+    /// </summary>
+    /// <param name="name">What the step does.</param>
+    /// <returns>The step.</returns>
+    public CivisJobStep BeginStep(string name) => Steps.Begin(name);
 
     /// <summary>The job's services: its own (<see cref="CivisJobOptions.ConfigureServices(Action{IServiceCollection})"/>) and the host's.</summary>
     public IServiceProvider Services { get; }

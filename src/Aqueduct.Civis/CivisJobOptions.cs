@@ -88,6 +88,14 @@ public sealed class CivisJobOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool AttachFailureToRun { get; set; } = true;
 
+    /// <summary>
+    /// Whether a successful run on the platform gets its run summary (the steps with their rows, bytes and seconds, the
+    /// peak memory and the outcome) attached as a JSON output named <c>summary</c>. A failed run's <c>error</c> output
+    /// (<see cref="AttachFailureToRun"/>) holds the same summary. A failure to attach is logged as a warning.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool AttachSummaryToRun { get; set; } = true;
+
     internal IReadOnlyList<Func<CivisJobStartingContext, CancellationToken, Task<IAsyncDisposable?>>> StartingHandlers => startingHandlers;
 
     internal IReadOnlyList<Func<CivisJobFailure, CancellationToken, Task>> FailureHandlers => failureHandlers;

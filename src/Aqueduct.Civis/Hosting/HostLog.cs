@@ -31,4 +31,10 @@ internal static partial class HostLog
 
     [LoggerMessage(9, LogLevel.Debug, "No .env file found; in production it would be ignored anyway.")]
     public static partial void DotEnvNotLookedFor(ILogger logger);
+
+    [LoggerMessage(10, LogLevel.Information, "{Summary}")]
+    public static partial void RunSummary(ILogger logger, string summary);
+
+    [LoggerMessage(11, LogLevel.Warning, "Could not attach the run's {Name} to job {JobId}, run {RunId}; the run's outcome stands.")]
+    public static partial void SummaryAttachFailed(ILogger logger, string name, int jobId, int runId, Exception exception);
 }

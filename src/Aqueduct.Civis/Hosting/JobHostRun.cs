@@ -21,6 +21,7 @@ internal sealed class JobHostRun : IAsyncDisposable
     private readonly TextWriter errorOutput;
     private readonly Stopwatch stopwatch = Stopwatch.StartNew();
     private readonly List<IAsyncDisposable> cleanups = [];
+    private readonly CivisJobSteps steps = new();
 
     private CivisEnvironment? environment;
     private SecretRedactor redactor = new([]);
@@ -68,6 +69,7 @@ internal sealed class JobHostRun : IAsyncDisposable
             await RunJobAsync(commandLine, commandLine.Select(job), environment, cancellation.Token).ConfigureAwait(false);
             cancellation.Token.ThrowIfCancellationRequested(); // a job that returned once cancelled was still cancelled
             HostLog.Finished(logger!, name, Format(stopwatch.Elapsed));
+            await SummarizeAsync(CivisJobExitCodes.Success, failure: null).ConfigureAwait(false);
             return CivisJobExitCodes.Success;
         }
         catch (Exception exception)
@@ -204,6 +206,7 @@ internal sealed class JobHostRun : IAsyncDisposable
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton(redactor);
         services.AddSingleton(warehouses);
+        services.AddSingleton(steps);
         if (client is not null)
         {
             services.AddSingleton(client);
@@ -226,7 +229,7 @@ internal sealed class JobHostRun : IAsyncDisposable
         {
             var services = BuildServices(environment, warehouses);
             await using var servicesScope = services.ConfigureAwait(false);
-            var context = new CivisJobContext(name, args, environment, warehouses, loggerFactory!, redactor, client, commandLine.Result, services);
+            var context = new CivisJobContext(name, args, environment, warehouses, loggerFactory!, redactor, client, commandLine.Result, services, steps);
             HostLog.Starting(logger!, name, environment.IsDev ? "DEV" : "production", DescribeRun(environment));
             configuring = false;
             await job(context, cancellationToken).ConfigureAwait(false);
@@ -244,11 +247,7 @@ internal sealed class JobHostRun : IAsyncDisposable
         await errorOutput.FlushAsync(CancellationToken.None).ConfigureAwait(false);
 
         var failure = new CivisJobFailure(name, exception, exitCode, summary, environment, stopwatch.Elapsed);
-        // A cancelled run did not fail: the platform shows it as cancelled, with no error attached.
-        if (exitCode != CivisJobExitCodes.Cancelled && client is not null && options.AttachFailureToRun && environment is { IsOnPlatform: true })
-        {
-            await AttachFailureAsync(client, environment, failure).ConfigureAwait(false);
-        }
+        await SummarizeAsync(exitCode, failure).ConfigureAwait(false);
 
         foreach (var handler in options.FailureHandlers)
         {
@@ -271,37 +270,46 @@ internal sealed class JobHostRun : IAsyncDisposable
     }
 
     /// <summary>
-    /// Posts the failure summary as a JSON value and attaches it to the run as an output named <c>error</c>. A platform
-    /// that does not answer within 30 s is given up on: the job's own failure is what counts.
+    /// The run summary, at the end of every run: the table of steps, the peak memory and the outcome in the log, and on the
+    /// platform the same as a JSON output of the run (<c>summary</c> on success; <c>error</c>, with the failure summary,
+    /// on failure; nothing for a cancelled run).
     /// </summary>
-    private async Task AttachFailureAsync(CivisClient client, CivisEnvironment environment, CivisJobFailure failure)
+    private async Task SummarizeAsync(int exitCode, CivisJobFailure? failure)
+    {
+        var summary = RunSummary.Create(name, exitCode, stopwatch.Elapsed, steps, redactor);
+        if (logger is not null)
+        {
+            HostLog.RunSummary(logger, summary.ToTable());
+        }
+
+        var attach = exitCode == CivisJobExitCodes.Success ? options.AttachSummaryToRun : exitCode != CivisJobExitCodes.Cancelled && options.AttachFailureToRun;
+        if (attach && client is not null && environment is { IsOnPlatform: true })
+        {
+            await AttachSummaryAsync(client, environment, failure is null ? "summary" : "error",
+                summary.ToJson(failure?.Summary, failure?.Exception.GetType().FullName)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Posts the summary as a JSON value and attaches it to the run. A platform that does not answer within 30 s is given
+    /// up on, and a failure to attach is a warning: the job's own outcome is what counts.
+    /// </summary>
+    private async Task AttachSummaryAsync(CivisClient client, CivisEnvironment environment, string valueName, string json)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
-            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
-            {
-                writer.WriteStartObject();
-                writer.WriteString("job", failure.JobName);
-                writer.WriteNumber("exitCode", failure.ExitCode);
-                writer.WriteString("error", failure.Summary);
-                writer.WriteString("exception", failure.Exception.GetType().FullName);
-                writer.WriteNumber("elapsedSeconds", Math.Round(failure.Elapsed.TotalSeconds, 3));
-                writer.WriteEndObject();
-            }
-
-            var value = await client.JsonValues.CreateAsync(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan), "error", timeout.Token).ConfigureAwait(false);
+            var value = await client.JsonValues.CreateAsync(json, valueName, timeout.Token).ConfigureAwait(false);
             await client.Scripts.AddContainerRunOutputAsync(environment.JobId!.Value, environment.RunId!.Value, "JSONValue", value.Id!.Value, timeout.Token)
                 .ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // reporting the failure must not hide the failure
+#pragma warning disable CA1031 // reporting on the run must not change the run's outcome
         catch (Exception attachException)
 #pragma warning restore CA1031
         {
             if (logger is not null)
             {
-                HostLog.FailureHandlerFailed(logger, attachException);
+                HostLog.SummaryAttachFailed(logger, valueName, environment.JobId!.Value, environment.RunId!.Value, attachException);
             }
         }
     }
