@@ -10,12 +10,14 @@ public sealed class CivisJobStep : IDisposable
 {
     private readonly CivisJobSteps steps;
     private readonly Stopwatch stopwatch = Stopwatch.StartNew();
+    private readonly Activity? activity;
     private int recorded;
 
     internal CivisJobStep(CivisJobSteps steps, string name)
     {
         this.steps = steps;
         Name = name;
+        activity = JobTelemetry.Source.StartActivity(CivisTelemetry.StepActivity)?.SetTag("civis.step.name", name);
     }
 
     /// <summary>What the step does.</summary>
@@ -58,6 +60,7 @@ public sealed class CivisJobStep : IDisposable
         if (Interlocked.Exchange(ref recorded, 1) == 0)
         {
             stopwatch.Stop();
+            activity?.SetTag("civis.step.rows", Rows).SetTag("civis.step.bytes", Bytes).Dispose();
             steps.Record(Name, stopwatch.Elapsed, Rows, Bytes);
         }
     }

@@ -63,6 +63,8 @@ public sealed class CivisJobSteps : IReadOnlyList<CivisJobStepResult>
         {
             steps.Add(new CivisJobStepResult(name, rows, bytes, elapsed));
         }
+
+        JobTelemetry.StepFinished(name, elapsed, rows, bytes);
     }
 
     /// <summary>The steps recorded so far.</summary>

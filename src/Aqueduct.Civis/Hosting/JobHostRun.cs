@@ -58,6 +58,25 @@ internal sealed class JobHostRun : IAsyncDisposable
 
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var signals = options.HandleShutdownSignals ? new ShutdownSignals(cancellation) : null;
+        using var activity = JobTelemetry.Source.StartActivity(CivisTelemetry.RunActivity)?.SetTag("civis.job.name", name);
+        var exitCode = await RunStepsAsync(job, commandLine, cancellation, signals).ConfigureAwait(false);
+        if (activity is not null)
+        {
+            activity.SetTag("civis.job.mode", environment is null ? null : environment.IsDev ? "DEV" : "production")
+                .SetTag("civis.job.id", environment?.JobId).SetTag("civis.run.id", environment?.RunId).SetTag("civis.job.exit_code", exitCode);
+            if (exitCode is not CivisJobExitCodes.Success and not CivisJobExitCodes.Cancelled)
+            {
+                activity.SetStatus(ActivityStatusCode.Error);
+            }
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>The steps of a run that goes ahead, and its failure path.</summary>
+    private async Task<int> RunStepsAsync(
+        Func<CivisJobContext, CancellationToken, Task> job, JobCommandLine commandLine, CancellationTokenSource cancellation, ShutdownSignals? signals)
+    {
         try
         {
             environment = ReadEnvironment();
