@@ -45,6 +45,27 @@ public static class CivisJob
     }
 
     /// <summary>
+    /// Runs a job written for the generic host (hosted services, <see cref="Microsoft.Extensions.Hosting.BackgroundService"/>)
+    /// inside this host, which keeps its steps: the command line, the environment and <c>.env</c>, redacted logging,
+    /// the required variables, SIGTERM and Ctrl+C, the run summary and the exit codes. The run ends when every
+    /// background service has finished; one that throws fails the run (exit code 1), where the generic host alone exits 0.
+    /// </summary>
+    /// <param name="args">The command-line arguments, parsed as in <see cref="RunAsync"/>.</param>
+    /// <param name="configure">Registers the hosted services on the builder, which already has the job's services (see <see cref="Microsoft.Extensions.DependencyInjection.CivisJobHostApplicationBuilderExtensions.AddCivisJob"/>).</param>
+    /// <param name="configureOptions">Declares required variables and changes the other <see cref="CivisJobOptions"/>.</param>
+    /// <param name="cancellationToken">Cancels the job, like SIGTERM.</param>
+    /// <returns>One of <see cref="CivisJobExitCodes"/>.</returns>
+    public static Task<int> RunHostAsync(
+        string[] args,
+        Action<CivisJobContext, Microsoft.Extensions.Hosting.HostApplicationBuilder> configure,
+        Action<CivisJobOptions>? configureOptions = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return RunAsync(args, (job, token) => GenericJobHost.RunAsync(job, configure, token), configureOptions, cancellationToken);
+    }
+
+    /// <summary>
     /// The exit code for the exception a run ended with. Once the run is cancelled (SIGTERM, Ctrl+C, the caller's
     /// token), whatever the job then throws is the cancellation's doing, not a failure: an
     /// <see cref="OperationCanceledException"/>, but also what a cancelled load or export of Npgsql ends with (an
