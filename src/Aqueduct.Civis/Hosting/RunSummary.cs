@@ -42,7 +42,7 @@ internal sealed class RunSummary
     {
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         var peak = Math.Max(process.PeakWorkingSet64, process.WorkingSet64);
-        var redacted = steps.Select(s => s with { Name = redactor.Redact(s.Name) }).ToList();
+        var redacted = steps.Select(s => new CivisJobStepResult(redactor.Redact(s.Name), s.Rows, s.Bytes, s.Elapsed)).ToList();
         return new RunSummary(job, exitCode, elapsed, redacted, peak);
     }
 
