@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Aqueduct.Civis;
 using Microsoft.Extensions.Logging;
@@ -46,6 +47,10 @@ public static class BikeshareJob
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Name = "bikeshare";
+        options.Command.Description = "Loads the bikeshare trips into the warehouse; outside DEV attaches the table to the run.";
+        // The same job, told to replace the table's contents (BikeshareSettings reads `migrate [file]` from job.Arguments).
+        options.AddCommand("migrate", "Replace the table's contents with every trip of the export (or of the given file)", RunAsync)
+            .Arguments.Add(new Argument<string?>("file") { Description = "An export file (.csv or .csv.gz) to migrate from", Arity = ArgumentArity.ZeroOrOne });
         options.OnStarting((starting, _) =>
         {
             if (BikeshareSettings.UsesTableau(starting.Environment))

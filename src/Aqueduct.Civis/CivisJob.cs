@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Reflection;
-using System.Runtime.InteropServices;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Aqueduct.Civis;
@@ -42,167 +37,32 @@ public static class CivisJob
         var options = new CivisJobOptions();
         configure?.Invoke(options);
 
-        var name = options.Name ?? Assembly.GetEntryAssembly()?.GetName().Name ?? "job";
-        var output = options.Output ?? Console.Out;
-        var errorOutput = options.ErrorOutput ?? Console.Error;
-        var stopwatch = Stopwatch.StartNew();
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var signals = options.HandleShutdownSignals ? new ShutdownSignals(cancellation) : null;
-
-        CivisEnvironment? environment = null;
-        var redactor = new SecretRedactor([]);
-        JobConsoleLoggerFactory? loggerFactory = null;
-        ILogger? logger = null;
-        var cleanups = new List<IAsyncDisposable>();
-        CivisClient? client = null;
-        var configuring = true;
-        try
+        var run = new JobHostRun(args, options);
+        await using (run.ConfigureAwait(false))
         {
-            environment = options.Environment ?? CivisEnvironment.FromProcessEnvironment();
-            redactor = SecretRedactor.FromEnvironment(environment);
-            var levelIsValid = TryParseLogLevel(environment.LogLevel, out var level);
-            loggerFactory = new JobConsoleLoggerFactory(output, options.MinimumLogLevel ?? level, redactor, TimeProvider.System);
-            logger = loggerFactory.CreateLogger(name);
-            if (!levelIsValid)
-            {
-                HostLog.InvalidLogLevel(logger);
-            }
-
-            environment.Require(ManifestHost.RequiredVariables(environment, options.RequiredVariables)); // with the shipped civis-job.yaml's required parameters
-
-            foreach (var handler in options.StartingHandlers)
-            {
-                var starting = new CivisJobStartingContext(environment, loggerFactory, redactor);
-                if (await handler(starting, cancellation.Token).ConfigureAwait(false) is { } cleanup)
-                {
-                    cleanups.Add(cleanup);
-                }
-
-                if (starting.Variables.Count > 0)
-                {
-
-                    environment = new CivisEnvironment(new ConfigurationBuilder()
-                        .AddConfiguration(environment.Configuration)
-                        .AddInMemoryCollection(starting.Variables)
-                        .Build());
-                }
-            }
-
-            options.Warehouse.LoggerFactory ??= loggerFactory;
-
-            if (!string.IsNullOrEmpty(environment.ApiKey))
-            {
-                var clientOptions = CivisClientOptions.FromEnvironment(environment);
-                clientOptions.LoggerFactory = loggerFactory;
-                options.ConfigureClient?.Invoke(clientOptions);
-                client = new CivisClient(clientOptions);
-            }
-
-            var warehouses = new WarehouseConnectionFactory(environment, options.Warehouse);
-            await using (warehouses.ConfigureAwait(false))
-            {
-                var context = new CivisJobContext(name, args, environment, warehouses, loggerFactory, redactor, client);
-                HostLog.Starting(logger, name, environment.IsDev ? "DEV" : "production", DescribeRun(environment));
-                configuring = false;
-                await job(context, cancellation.Token).ConfigureAwait(false);
-            }
-
-            cancellation.Token.ThrowIfCancellationRequested();
-            HostLog.Finished(logger, name, Format(stopwatch.Elapsed));
-            return CivisJobExitCodes.Success;
-        }
-        catch (Exception exception)
-        {
-            var exitCode = ExitCodeFor(exception, cancellation.IsCancellationRequested, configuring);
-            var summary = redactor.Redact(Summarize(name, exitCode, exception, stopwatch.Elapsed, signals?.Signal));
-            await errorOutput.WriteLineAsync(exitCode == CivisJobExitCodes.JobFailed
-                ? summary + System.Environment.NewLine + redactor.Redact(exception.ToString())
-                : summary).ConfigureAwait(false);
-            await errorOutput.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-
-            var failure = new CivisJobFailure(name, exception, exitCode, summary, environment, stopwatch.Elapsed);
-            // A cancelled run did not fail: the platform shows it as cancelled, with no error attached.
-            if (exitCode != CivisJobExitCodes.Cancelled && client is not null && options.AttachFailureToRun && environment is { IsOnPlatform: true })
-            {
-                await AttachFailureAsync(client, environment, failure, logger).ConfigureAwait(false);
-            }
-
-            foreach (var handler in options.FailureHandlers)
-            {
-                try
-                {
-                    await handler(failure, CancellationToken.None).ConfigureAwait(false);
-                }
-#pragma warning disable CA1031 // a failing failure handler must not hide the job's own failure
-                catch (Exception handlerException)
-#pragma warning restore CA1031
-                {
-                    if (logger is not null)
-                    {
-                        HostLog.FailureHandlerFailed(logger, handlerException);
-                    }
-                }
-            }
-
-            return exitCode;
-        }
-        finally
-        {
-            for (var i = cleanups.Count - 1; i >= 0; i--)
-            {
-                try
-                {
-                    await cleanups[i].DisposeAsync().ConfigureAwait(false);
-                }
-#pragma warning disable CA1031 // clean-up problems are reported, the job's outcome stands
-                catch (Exception cleanupException)
-#pragma warning restore CA1031
-                {
-                    if (logger is not null)
-                    {
-                        HostLog.CleanupFailed(logger, cleanupException);
-                    }
-                }
-            }
-
-            loggerFactory?.Dispose();
+            return await run.RunAsync(job, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Posts the failure summary as a JSON value and attaches it to the run as an output named <c>error</c>. A platform
-    /// that does not answer within 30 s is given up on: the job's own failure is what counts.
+    /// Runs a job written for the generic host (hosted services, <see cref="Microsoft.Extensions.Hosting.BackgroundService"/>)
+    /// inside this host, which keeps its steps: the command line, the environment and <c>.env</c>, redacted logging,
+    /// the required variables, SIGTERM and Ctrl+C, the run summary and the exit codes. The run ends when every
+    /// background service has finished; one that throws fails the run (exit code 1), where the generic host alone exits 0.
     /// </summary>
-    private static async Task AttachFailureAsync(CivisClient client, CivisEnvironment environment, CivisJobFailure failure, ILogger? logger)
+    /// <param name="args">The command-line arguments, parsed as in <see cref="RunAsync"/>.</param>
+    /// <param name="configure">Registers the hosted services on the builder, which already has the job's services (see <see cref="Microsoft.Extensions.DependencyInjection.CivisJobHostApplicationBuilderExtensions.AddCivisJob"/>).</param>
+    /// <param name="configureOptions">Declares required variables and changes the other <see cref="CivisJobOptions"/>.</param>
+    /// <param name="cancellationToken">Cancels the job, like SIGTERM.</param>
+    /// <returns>One of <see cref="CivisJobExitCodes"/>.</returns>
+    public static Task<int> RunHostAsync(
+        string[] args,
+        Action<CivisJobContext, Microsoft.Extensions.Hosting.HostApplicationBuilder> configure,
+        Action<CivisJobOptions>? configureOptions = null,
+        CancellationToken cancellationToken = default)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
-            {
-                writer.WriteStartObject();
-                writer.WriteString("job", failure.JobName);
-                writer.WriteNumber("exitCode", failure.ExitCode);
-                writer.WriteString("error", failure.Summary);
-                writer.WriteString("exception", failure.Exception.GetType().FullName);
-                writer.WriteNumber("elapsedSeconds", Math.Round(failure.Elapsed.TotalSeconds, 3));
-                writer.WriteEndObject();
-            }
-
-            var value = await client.JsonValues.CreateAsync(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan), "error", timeout.Token).ConfigureAwait(false);
-            await client.Scripts.AddContainerRunOutputAsync(environment.JobId!.Value, environment.RunId!.Value, "JSONValue", value.Id!.Value, timeout.Token)
-                .ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // reporting the failure must not hide the failure
-        catch (Exception attachException)
-#pragma warning restore CA1031
-        {
-            if (logger is not null)
-            {
-                HostLog.FailureHandlerFailed(logger, attachException);
-            }
-        }
+        ArgumentNullException.ThrowIfNull(configure);
+        return RunAsync(args, (job, token) => GenericJobHost.RunAsync(job, configure, token), configureOptions, cancellationToken);
     }
 
     /// <summary>
@@ -244,22 +104,4 @@ public static class CivisJob
         level = parsed ?? LogLevel.Information;
         return parsed is not null;
     }
-
-    private static string Summarize(string name, int exitCode, Exception exception, TimeSpan elapsed, PosixSignal? signal) => exitCode switch
-    {
-        CivisJobExitCodes.Cancelled => string.Create(CultureInfo.InvariantCulture,
-            $"{name} was cancelled{(signal is { } s ? " by " + s : string.Empty)} after {Format(elapsed)} (exit code {exitCode})."),
-        CivisJobExitCodes.ConfigurationError => string.Create(CultureInfo.InvariantCulture,
-            $"{name} cannot run, its configuration is incomplete (exit code {exitCode}): {exception.Message}"),
-        _ => string.Create(CultureInfo.InvariantCulture,
-            $"{name} failed after {Format(elapsed)} (exit code {exitCode}): {exception.GetType().Name}: {exception.Message}"),
-    };
-
-    private static string DescribeRun(CivisEnvironment environment) => environment.IsOnPlatform
-        ? string.Create(CultureInfo.InvariantCulture, $" (job {environment.JobId}, run {environment.RunId})")
-        : string.Empty;
-
-    private static string Format(TimeSpan elapsed) => elapsed.TotalSeconds < 60
-        ? string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:0.0} s")
-        : elapsed.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Aqueduct.Civis;
@@ -15,8 +17,14 @@ public sealed class CivisJobContext
         WarehouseConnectionFactory warehouses,
         ILoggerFactory loggerFactory,
         SecretRedactor redactor,
-        CivisClient? client)
+        CivisClient? client,
+        ParseResult parseResult,
+        IServiceProvider services,
+        CivisJobSteps steps)
     {
+        Steps = steps;
+        Services = services;
+        ParseResult = parseResult;
         Client = client;
         Name = name;
         Arguments = arguments;
@@ -30,8 +38,26 @@ public sealed class CivisJobContext
     /// <summary>The job's name (see <see cref="CivisJobOptions.Name"/>).</summary>
     public string Name { get; }
 
-    /// <summary>The command-line arguments the job was started with.</summary>
+    /// <summary>The command-line arguments the job was started with, as they were given.</summary>
     public IReadOnlyList<string> Arguments { get; }
+
+    /// <summary>The parsed command line (see <see cref="CivisJobOptions.Command"/>); it has no errors, the host stopped on those.</summary>
+    public ParseResult ParseResult { get; }
+
+    /// <summary>The command the job was started with (<see cref="CivisJobOptions.AddCommand"/>), or <see langword="null"/> for the job itself.</summary>
+    public string? CommandName => ParseResult.CommandResult.Command is RootCommand ? null : ParseResult.CommandResult.Command.Name;
+
+    /// <summary>The value of one of the job's options, or its default when it was not given.</summary>
+    /// <typeparam name="T">The option's type.</typeparam>
+    /// <param name="option">An option added to <see cref="CivisJobOptions.Command"/> or to a command.</param>
+    /// <returns>The value.</returns>
+    public T? GetValue<T>(Option<T> option) => ParseResult.GetValue(option);
+
+    /// <summary>The value of one of the job's arguments, or its default when it was not given.</summary>
+    /// <typeparam name="T">The argument's type.</typeparam>
+    /// <param name="argument">An argument added to <see cref="CivisJobOptions.Command"/> or to a command.</param>
+    /// <returns>The value.</returns>
+    public T? GetValue<T>(Argument<T> argument) => ParseResult.GetValue(argument);
 
     /// <summary>The job's environment: DEV, ids, parameters and credentials, with the starting steps' variables.</summary>
     public CivisEnvironment Environment { get; }
@@ -70,6 +96,27 @@ public sealed class CivisJobContext
 
     /// <summary>Connections to the Postgres and Redshift warehouses, for SQL and Dapper (<c>GetDataSource</c>); disposed by the host when the job ends.</summary>
     public WarehouseConnectionFactory Warehouses { get; }
+
+    /// <summary>The run's steps, for the summary the host prints at the end and attaches to the run on the platform.</summary>
+    public CivisJobSteps Steps { get; }
+
+    /// <summary>
+    /// Begins a step of the run summary: <c>using var step = job.BeginStep("load trips");</c> then set its
+    /// <see cref="CivisJobStep.Rows"/> and <see cref="CivisJobStep.Bytes"/>; it is recorded, with its time, when disposed.
+    /// </summary>
+    /// <param name="name">What the step does.</param>
+    /// <returns>The step.</returns>
+    public CivisJobStep BeginStep(string name) => Steps.Begin(name);
+
+    /// <summary>The job's services: its own (<see cref="CivisJobOptions.ConfigureServices(Action{IServiceCollection})"/>) and the host's.</summary>
+    public IServiceProvider Services { get; }
+
+    /// <summary>Gets one of the job's services, or a clear error when it was not registered.</summary>
+    /// <typeparam name="T">The service's type.</typeparam>
+    /// <returns>The service.</returns>
+    /// <exception cref="InvalidOperationException">No such service is registered.</exception>
+    public T GetRequiredService<T>()
+        where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>The job's logger, named after the job.</summary>
     public ILogger Logger { get; }

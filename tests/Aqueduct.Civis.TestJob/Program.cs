@@ -1,59 +1,74 @@
-// A job for the host's process tests. The first argument picks the behaviour:
+// A job for the host's process tests. The first argument is the command that picks the behaviour (`--help` lists them):
 //   wait       logs "ready" and waits until cancelled (SIGTERM, Ctrl+C)
 //   require    requires TEST_JOB_USERNAME and TEST_JOB_PASSWORD
 //   fail       throws an exception whose message holds TEST_JOB_PASSWORD
 //   warehouse  runs on the local warehouse and queries both mock warehouses
 //   load       loads an endless CSV into POSTGRES_URI; logs "ready" once rows are flowing
 //   export     exports an endless query from POSTGRES_URI; logs "ready" once rows are flowing
+//   env        logs TEST_JOB_USERNAME as the job sees it (from the environment or a .env file)
+//   greet      logs "Hello, <--name>"; with no command the job itself logs "the job itself ran"
+using System.CommandLine;
 using Aqueduct.Civis;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
 var mode = args.FirstOrDefault() ?? "wait";
-return await CivisJob.RunAsync(args, async (job, cancellationToken) =>
+return await CivisJob.RunAsync(args, (job, _) =>
 {
-    switch (mode)
-    {
-        case "wait":
-            job.Logger.LogInformation("ready");
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            break;
-        case "fail":
-            throw new InvalidOperationException($"Sign-in refused for password {job.Environment.GetString("TEST_JOB_PASSWORD")}");
-        case "warehouse":
-            foreach (var warehouse in new[] { Warehouse.Postgres, Warehouse.Redshift })
-            {
-                await using var connection = await job.Warehouses.OpenConnectionAsync(warehouse, cancellationToken);
-                await using var command = new NpgsqlCommand("select current_database()", connection);
-                job.Logger.LogInformation("{Warehouse} answered from database {Database}", warehouse, await command.ExecuteScalarAsync(cancellationToken));
-            }
-
-            break;
-        case "load":
-        {
-            var dataSource = job.Warehouses.GetDataSource(Warehouse.Postgres);
-            await using (var create = dataSource.CreateCommand("create table if not exists endless_load (id bigint)"))
-            {
-                await create.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            var csv = new EndlessCsvStream(() => job.Logger.LogInformation("ready"));
-            await dataSource.LoadCsvAsync(TableName.Parse("endless_load"), new CsvSource(csv), WriteMode.Append, cancellationToken: cancellationToken);
-            break;
-        }
-
-        case "export":
-        {
-            var dataSource = job.Warehouses.GetDataSource(Warehouse.Postgres);
-            var sink = new ReadySink(() => job.Logger.LogInformation("ready"));
-            await dataSource.ExportCsvAsync("select generate_series(1, 1000000000000)", sink, cancellationToken: cancellationToken);
-            break;
-        }
-    }
+    job.Logger.LogInformation("the job itself ran");
+    return Task.CompletedTask;
 }, options =>
 {
     options.Name = "test-job";
-    if (mode == "require")
+    options.Command.Description = "The job host's test job: each command is one behaviour.";
+    options.AddCommand("wait", "Logs ready and waits until cancelled", async (job, cancellationToken) =>
+    {
+        job.Logger.LogInformation("ready");
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+    });
+    options.AddCommand("require", "Requires TEST_JOB_USERNAME and TEST_JOB_PASSWORD", (_, _) => Task.CompletedTask);
+    options.AddCommand("fail", "Throws an exception whose message holds TEST_JOB_PASSWORD", (job, _) =>
+        throw new InvalidOperationException($"Sign-in refused for password {job.Environment.GetString("TEST_JOB_PASSWORD")}"));
+    options.AddCommand("env", "Logs TEST_JOB_USERNAME as the job sees it", (job, _) =>
+    {
+        job.Logger.LogInformation("TEST_JOB_USERNAME={Username}", job.Environment.GetString("TEST_JOB_USERNAME") ?? "(not set)");
+        return Task.CompletedTask;
+    });
+    var name = new Option<string>("--name") { Description = "Who to greet", DefaultValueFactory = _ => "world" };
+    var greet = options.AddCommand("greet", "Logs a greeting", (job, _) =>
+    {
+        job.Logger.LogInformation("Hello, {Name} (command {Command})", job.GetValue(name), job.CommandName);
+        return Task.CompletedTask;
+    });
+    greet.Options.Add(name);
+    options.AddCommand("warehouse", "Runs on the local warehouse and queries both mock warehouses", async (job, cancellationToken) =>
+    {
+        foreach (var warehouse in new[] { Warehouse.Postgres, Warehouse.Redshift })
+        {
+            await using var connection = await job.Warehouses.OpenConnectionAsync(warehouse, cancellationToken);
+            await using var command = new NpgsqlCommand("select current_database()", connection);
+            job.Logger.LogInformation("{Warehouse} answered from database {Database}", warehouse, await command.ExecuteScalarAsync(cancellationToken));
+        }
+    });
+    options.AddCommand("load", "Loads an endless CSV into POSTGRES_URI", async (job, cancellationToken) =>
+    {
+        var dataSource = job.Warehouses.GetDataSource(Warehouse.Postgres);
+        await using (var create = dataSource.CreateCommand("create table if not exists endless_load (id bigint)"))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var csv = new EndlessCsvStream(() => job.Logger.LogInformation("ready"));
+        await dataSource.LoadCsvAsync(TableName.Parse("endless_load"), new CsvSource(csv), WriteMode.Append, cancellationToken: cancellationToken);
+    });
+    options.AddCommand("export", "Exports an endless query from POSTGRES_URI", async (job, cancellationToken) =>
+    {
+        var dataSource = job.Warehouses.GetDataSource(Warehouse.Postgres);
+        var sink = new ReadySink(() => job.Logger.LogInformation("ready"));
+        await dataSource.ExportCsvAsync("select generate_series(1, 1000000000000)", sink, cancellationToken: cancellationToken);
+    });
+
+    if (mode == "require" || System.Environment.GetEnvironmentVariable("TEST_JOB_REQUIRE") == "1")
     {
         options.Require("TEST_JOB_USERNAME", "Missing test username").Require("TEST_JOB_PASSWORD", "Missing test password");
     }

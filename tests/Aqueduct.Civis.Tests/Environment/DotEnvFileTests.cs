@@ -149,4 +149,144 @@ public class DotEnvFileTests
             directory.Delete(recursive: true);
         }
     }
+
+    /// <summary>A throwaway directory tree: <c>repo/</c> (with <c>.git</c> unless told otherwise) and <c>repo/src/job</c> below it.</summary>
+    private sealed class Tree : IDisposable
+    {
+        public Tree(string marker = ".git")
+        {
+            Outer = Directory.CreateTempSubdirectory("aqueduct-dotenv-").FullName;
+            Root = Directory.CreateDirectory(Path.Combine(Outer, "repo")).FullName;
+            Nested = Directory.CreateDirectory(Path.Combine(Root, "src", "job")).FullName;
+            switch (marker)
+            {
+                case ".git":
+                    Directory.CreateDirectory(Path.Combine(Root, ".git"));
+                    break;
+                case "":
+                    break;
+                default:
+                    File.WriteAllText(Path.Combine(Root, marker), string.Empty);
+                    break;
+            }
+        }
+
+        public string Outer { get; }
+
+        public string Root { get; }
+
+        public string Nested { get; }
+
+        public static string Write(string directory, string text = "A=1")
+        {
+            var path = Path.Combine(directory, DotEnvFile.DefaultFileName);
+            File.WriteAllText(path, text);
+            return path;
+        }
+
+        public void Dispose() => Directory.Delete(Outer, recursive: true);
+    }
+
+    [Fact]
+    public void Find_NestedWorkingDirectory_FindsTheFileAtTheRepositoryRoot()
+    {
+        using var tree = new Tree();
+        var expected = Tree.Write(tree.Root);
+
+        var search = DotEnvSearch.Find(tree.Nested);
+
+        Assert.Equal(expected, search.Path);
+        Assert.Equal([tree.Nested, Path.GetDirectoryName(tree.Nested)!, tree.Root], search.SearchedDirectories);
+    }
+
+    [Fact]
+    public void Find_FilesAtTwoLevels_NearestWins()
+    {
+        using var tree = new Tree();
+        Tree.Write(tree.Root);
+        var nearer = Tree.Write(Path.GetDirectoryName(tree.Nested)!);
+
+        Assert.Equal(nearer, DotEnvSearch.Find(tree.Nested).Path);
+    }
+
+    [Fact]
+    public void Find_NoFileUpToTheRoot_ReturnsNullAndEveryDirectoryLookedIn()
+    {
+        using var tree = new Tree();
+
+        var search = DotEnvSearch.Find(tree.Nested);
+
+        Assert.Null(search.Path);
+        Assert.Equal([tree.Nested, Path.GetDirectoryName(tree.Nested)!, tree.Root], search.SearchedDirectories);
+    }
+
+    [Fact]
+    public void Find_FileAboveTheRepositoryRoot_IsNotRead()
+    {
+        using var tree = new Tree();
+        Tree.Write(tree.Outer, "STRAY=1");
+
+        var search = DotEnvSearch.Find(tree.Nested);
+
+        Assert.Null(search.Path);
+        Assert.DoesNotContain(tree.Outer, search.SearchedDirectories);
+    }
+
+    [Fact]
+    public void Find_WorkingDirectoryIsTheRoot_ReadsOnlyThere()
+    {
+        using var tree = new Tree();
+        var expected = Tree.Write(tree.Root);
+        Tree.Write(tree.Outer, "STRAY=1");
+
+        var search = DotEnvSearch.Find(tree.Root);
+
+        Assert.Equal(expected, search.Path);
+        Assert.Equal([tree.Root], search.SearchedDirectories);
+    }
+
+    [Theory]
+    [InlineData("Contoso.Trips.sln")]
+    [InlineData("Contoso.Trips.slnx")]
+    [InlineData(".git-file")]
+    public void Find_SolutionOrWorktreeMarksTheRoot_StopsThere(string marker)
+    {
+        using var tree = new Tree(marker == ".git-file" ? "" : marker);
+        if (marker == ".git-file")
+        {
+            File.WriteAllText(Path.Combine(tree.Root, ".git"), "gitdir: /elsewhere"); // a git worktree's .git is a file
+        }
+
+        Tree.Write(tree.Outer, "STRAY=1");
+
+        var search = DotEnvSearch.Find(tree.Nested);
+
+        Assert.Null(search.Path);
+        Assert.Equal(tree.Root, search.SearchedDirectories[^1]);
+    }
+
+    [Fact]
+    public void Find_NoRepositoryAnywhere_LooksInTheWorkingDirectoryOnly()
+    {
+        using var tree = new Tree(marker: "");
+        Tree.Write(tree.Root, "STRAY=1"); // a parent of the working directory, but no repository root marks it
+
+        var search = DotEnvSearch.Find(tree.Nested);
+
+        Assert.Null(search.Path);
+        Assert.Equal([tree.Nested], search.SearchedDirectories);
+    }
+
+    [Fact]
+    public void Find_DirectoryNamedDotEnv_IsFoundSoReadingItFailsClearly()
+    {
+        using var tree = new Tree();
+        Directory.CreateDirectory(Path.Combine(tree.Root, DotEnvFile.DefaultFileName));
+
+        var search = DotEnvSearch.Find(tree.Nested);
+
+        Assert.Equal(Path.Combine(tree.Root, DotEnvFile.DefaultFileName), search.Path);
+        var error = Assert.Throws<CivisEnvironmentException>(() => DotEnvFile.TryRead(search.Path!));
+        Assert.Contains("is a directory", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -92,6 +92,59 @@ public sealed class CivisJobProcessTests(PostgresServerFixture serverFixture)
         Assert.Equal(0L, await command.ExecuteScalarAsync(Cancel));
     }
 
+    [Fact]
+    public async Task RunAsync_HelpInProcess_PrintsCommandsAndVariablesAndExitsZeroWithoutStarting()
+    {
+        using var job = TestJobProcess.Start(["--help"], new Dictionary<string, string?> { ["TEST_JOB_REQUIRE"] = "1" });
+
+        var exitCode = await job.WaitForExitAsync(Cancel);
+
+        Assert.True(exitCode == CivisJobExitCodes.Success, $"exit code {exitCode}\n{job.Output}\n{job.Errors}");
+        Assert.Contains("The job host's test job", job.Output, StringComparison.Ordinal);
+        Assert.Contains("greet", job.Output, StringComparison.Ordinal);
+        Assert.Contains("TEST_JOB_USERNAME", job.Output, StringComparison.Ordinal);
+        Assert.Contains("Missing test password", job.Output, StringComparison.Ordinal);
+        Assert.Contains("CIVIS_API_KEY", job.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Starting test-job", job.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_HelpOfTheWarehouseCommandInDev_StartsNoLocalWarehouse()
+    {
+        using var job = TestJobProcess.Start(["warehouse", "--help"], new Dictionary<string, string?> { ["DEV"] = "1" });
+
+        var exitCode = await job.WaitForExitAsync(Cancel);
+
+        Assert.True(exitCode == CivisJobExitCodes.Success, $"exit code {exitCode}\n{job.Output}\n{job.Errors}");
+        Assert.Contains("queries both mock warehouses", job.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Local warehouse", job.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("POSTGRES_URI=", job.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_UnknownArgumentInProcess_ExitsWithConfigurationErrorBeforeTheJob()
+    {
+        using var job = TestJobProcess.Start(["wait", "--bogus"]);
+
+        var exitCode = await job.WaitForExitAsync(Cancel); // "wait" would never end if it ran
+
+        Assert.Equal(CivisJobExitCodes.ConfigurationError, exitCode);
+        Assert.Contains("--bogus", job.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("ready", job.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_DeclaredCommandInProcess_RunsWithItsOption()
+    {
+        using var job = TestJobProcess.Start(["greet", "--name", "Ada"]);
+
+        var exitCode = await job.WaitForExitAsync(Cancel);
+
+        Assert.True(exitCode == CivisJobExitCodes.Success, $"exit code {exitCode}\n{job.Output}\n{job.Errors}");
+        Assert.Contains("Hello, Ada (command greet)", job.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("the job itself ran", job.Output, StringComparison.Ordinal);
+    }
+
     private static string Line(string output, string prefix) =>
         output.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..];
 }

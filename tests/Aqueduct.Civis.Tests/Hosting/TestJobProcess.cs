@@ -12,11 +12,23 @@ internal sealed class TestJobProcess : IDisposable
     private readonly TaskCompletionSource<bool> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string workingDirectory = Directory.CreateTempSubdirectory("aqueduct-job-").FullName;
 
-    private TestJobProcess(string mode, IReadOnlyDictionary<string, string?> variables)
+    private TestJobProcess(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> variables, IReadOnlyDictionary<string, string>? files, string? subdirectory)
     {
-        var startInfo = Aqueduct.Civis.Tests.Shared.DotnetProcessStart.Create(workingDirectory); // no .env here
+        foreach (var (path, text) in files ?? new Dictionary<string, string>())
+        {
+            var full = Path.Combine(workingDirectory, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, text);
+        }
+
+        var start = subdirectory is null ? workingDirectory : Directory.CreateDirectory(Path.Combine(workingDirectory, subdirectory)).FullName;
+        var startInfo = Aqueduct.Civis.Tests.Shared.DotnetProcessStart.Create(start); // no .env unless the test writes one
         startInfo.ArgumentList.Add(JobAssemblyPath);
-        startInfo.ArgumentList.Add(mode);
+        foreach (var arg in args)
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
         foreach (var name in new[] { "DEV", "POSTGRES_URI", "REDSHIFT_URI", "CIVIS_API_KEY", "CIVIS_LOG_LEVEL", "TEST_JOB_USERNAME", "TEST_JOB_PASSWORD" })
         {
             startInfo.Environment.Remove(name);
@@ -91,9 +103,19 @@ internal sealed class TestJobProcess : IDisposable
         }
     }
 
-    public static TestJobProcess Start(string mode, IReadOnlyDictionary<string, string?>? variables = null)
+    /// <summary>The temporary directory the job runs in (or above it, with a subdirectory).</summary>
+    public string WorkingDirectory => workingDirectory;
+
+    public static TestJobProcess Start(string mode, IReadOnlyDictionary<string, string?>? variables = null) => Start([mode], variables);
+
+    /// <summary>Starts the job with these arguments, after writing <paramref name="files"/> (paths relative to <see cref="WorkingDirectory"/>).</summary>
+    public static TestJobProcess Start(
+        IReadOnlyList<string> args,
+        IReadOnlyDictionary<string, string?>? variables = null,
+        IReadOnlyDictionary<string, string>? files = null,
+        string? subdirectory = null)
     {
-        var job = new TestJobProcess(mode, variables ?? new Dictionary<string, string?>());
+        var job = new TestJobProcess(args, variables ?? new Dictionary<string, string?>(), files, subdirectory);
         job.process.Start();
         job.process.BeginOutputReadLine();
         job.process.BeginErrorReadLine();
