@@ -35,12 +35,7 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
             var csv = new CsvSource(new MemoryStream(run.Files[0]!)) { HasHeader = (bool)run.Import["firstRowIsHeader"]! };
             await db.DataSource.LoadCsvAsync(table, csv, mode, new TableDefinition(columns, keys), ct);
         };
-        _api.SqlExportHandler = script =>
-        {
-            using var connection = db.DataSource.OpenConnection();
-            using var export = connection.BeginTextExport($"COPY ({(string)script["sql"]!}) TO STDOUT (FORMAT csv, HEADER)");
-            return export.ReadToEnd();
-        };
+        _api.SqlExportHandler = RunOn(db.DataSource);
     }
 
     public async ValueTask DisposeAsync() => await _api.DisposeAsync();
@@ -165,7 +160,7 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
             warehouses.GetWarehouse(Warehouse.Postgres, client).LoadCsvAsync(TableName.Parse("t"), From("a\n1\n"), WriteMode.Append, cancellationToken: Ct));
 
         Assert.Equal(["POSTGRES_ID", "AQUEDUCT_POSTGRES_DATABASE_NAME"], error.VariableNames);
-        Assert.DoesNotContain(_api.Requests, r => r.Path.StartsWith("/files", StringComparison.Ordinal));
+        Assert.DoesNotContain(_api.Requests, IsUpload);
     }
 
     [Fact]
@@ -248,7 +243,7 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
 
         Assert.Contains("key (trip_id) = (1) appears more than once in the source", error.Message, StringComparison.Ordinal);
         Assert.Equal(5L, error.Line);
-        Assert.DoesNotContain(_api.Requests, r => r.Path.StartsWith("/files", StringComparison.Ordinal));
+        Assert.DoesNotContain(_api.Requests, IsUpload);
     }
 
     [Theory]
@@ -265,7 +260,7 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
 
         Assert.Contains("The header line has an unclosed double quote.", error.Message, StringComparison.Ordinal);
         Assert.Contains("while reading the source's columns", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(_api.Requests, r => r.Path.StartsWith("/files", StringComparison.Ordinal));
+        Assert.DoesNotContain(_api.Requests, IsUpload);
     }
 
     [Fact]
