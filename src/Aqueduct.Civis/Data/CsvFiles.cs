@@ -78,35 +78,33 @@ internal static class CsvFiles
     /// <exception cref="CsvDataException">The header is longer than <see cref="MaxHeaderBytes"/> or has an unclosed quote.</exception>
     public static (int End, int LineEnd)? FindHeader(ReadOnlySpan<byte> data, bool final)
     {
-        var end = CsvScanner.FindRecordEnd(data, final, out var lineEnd, out var inQuotes);
-        if (end < 0)
-        {
-            if (data.Length > MaxHeaderBytes)
-            {
-                throw new CsvDataException(
-                    $"The header line is longer than {MaxHeaderBytes >> 20} MiB" +
-                    (inQuotes ? ": it has an unclosed double quote." : ": no line end was found (set HasHeader = false for a CSV without a header)."));
-            }
-
-            if (!final)
-            {
-                return null;
-            }
-
-            if (inQuotes)
-            {
-                throw new CsvDataException("The header line has an unclosed double quote.");
-            }
-
-            (end, lineEnd) = (data.Length, 0);
-        }
-
+        // Only the first MaxHeaderBytes (and two more, for a CR LF right after them) are searched, so the outcome depends on
+        // the data, not on how much of it a route happened to buffer.
+        var window = data.Length > MaxHeaderBytes + 2 ? data[..(MaxHeaderBytes + 2)] : data;
+        var end = CsvScanner.FindRecordEnd(window, final && window.Length == data.Length, out var lineEnd, out var inQuotes);
         if (end > MaxHeaderBytes)
         {
             throw new CsvDataException($"The header line is longer than {MaxHeaderBytes >> 20} MiB.");
         }
 
-        return (end, lineEnd);
+        if (end >= 0)
+        {
+            return (end, lineEnd);
+        }
+
+        if (window.Length > MaxHeaderBytes + 1)
+        {
+            throw new CsvDataException(
+                $"The header line is longer than {MaxHeaderBytes >> 20} MiB" +
+                (inQuotes ? ": it has an unclosed double quote." : ": no line end was found (set HasHeader = false for a CSV without a header)."));
+        }
+
+        if (!final)
+        {
+            return null;
+        }
+
+        return inQuotes ? throw new CsvDataException("The header line has an unclosed double quote.") : (data.Length, 0);
     }
 
     /// <summary>
