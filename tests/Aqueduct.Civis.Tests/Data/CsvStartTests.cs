@@ -1,6 +1,6 @@
-using System.IO.Compression;
 using System.Text;
 using Aqueduct.Civis.Data;
+using static Aqueduct.Civis.Tests.Data.TestCsv;
 
 namespace Aqueduct.Civis.Tests.Data;
 
@@ -64,7 +64,7 @@ public sealed class CsvStartTests
         var error = await Assert.ThrowsAsync<CsvDataException>(() => CsvFiles.ReadStartAsync(endless, hasHeader: true, ',', 4096, Ct));
 
         Assert.Contains("longer than 1 MiB", error.Message, StringComparison.Ordinal);
-        Assert.InRange(endless.Served, CsvFiles.MaxHeaderBytes, 4L * CsvFiles.MaxHeaderBytes);
+        Assert.InRange(endless.BytesRead, CsvFiles.MaxHeaderBytes, 4L * CsvFiles.MaxHeaderBytes);
     }
 
     [Theory]
@@ -138,65 +138,5 @@ public sealed class CsvStartTests
         rest.Write(start.Rest.Span);
         await stream.CopyToAsync(rest, Ct);
         return Encoding.UTF8.GetString(rest.ToArray());
-    }
-
-    private static byte[] Gzip(string text)
-    {
-        using var buffer = new MemoryStream();
-        using (var zip = new GZipStream(buffer, CompressionLevel.Fastest))
-        {
-            zip.Write(Encoding.UTF8.GetBytes(text));
-        }
-
-        return buffer.ToArray();
-    }
-
-    /// <summary>A forward-only stream that hands out one byte per read.</summary>
-    private sealed class TrickleStream(byte[] data) : MemoryStream(data)
-    {
-        public override bool CanSeek => false;
-
-        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 1));
-
-        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, 1)]);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(buffer.Length, 1)], cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            base.ReadAsync(buffer, offset, Math.Min(count, 1), cancellationToken);
-    }
-
-    /// <summary>A stream that never ends, counting what it served.</summary>
-    private sealed class EndlessStream(byte value) : Stream
-    {
-        public long Served { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            buffer.AsSpan(offset, count).Fill(value);
-            Served += count;
-            return count;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

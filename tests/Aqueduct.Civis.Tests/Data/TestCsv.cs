@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using Npgsql;
 
@@ -19,6 +20,41 @@ internal static class TestCsv
         using var export = connection.BeginTextExport($"COPY ({(string)script["sql"]!}) TO STDOUT (FORMAT csv, HEADER)");
         return export.ReadToEnd();
     };
+
+    /// <summary>
+    /// A <c>FakeCivisApi.CsvImportHandler</c> that does what the platform does with a CSV import, on a database: loads the
+    /// uploaded file into the destination with the import's mode, its columns (in file order, with their types) and keys.
+    /// </summary>
+    public static Func<Aqueduct.Civis.Testing.FakeCsvImportRun, CancellationToken, Task> ImportInto(NpgsqlDataSource db) => async (run, ct) =>
+    {
+        var destination = run.Import["destination"]!;
+        var table = new TableName((string?)destination["schema"], (string)destination["table"]!);
+        var columns = run.Import["tableColumns"]!.AsArray().Select(c => new ColumnDefinition((string)c!["name"]!, (string)c["sqlType"]!));
+        var keys = destination["primaryKeys"]?.AsArray().Select(k => (string)k!).ToList();
+        var mode = (string?)run.Import["existingTableRows"] switch
+        {
+            "drop" => WriteMode.Drop,
+            "truncate" => WriteMode.Truncate,
+            "fail" => WriteMode.Fail,
+            "upsert" => WriteMode.Upsert,
+            _ => WriteMode.Append,
+        };
+        var compression = (string?)run.Import["compression"] == "gzip" ? CsvCompression.Gzip : CsvCompression.None;
+        var csv = new CsvSource(new MemoryStream(run.Files[0]!)) { HasHeader = (bool)run.Import["firstRowIsHeader"]!, Compression = compression };
+        await db.LoadCsvAsync(table, csv, mode, new TableDefinition(columns, keys), ct);
+    };
+
+    /// <summary>The text, UTF-8, gzip-compressed.</summary>
+    public static byte[] Gzip(string text)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(text));
+        }
+
+        return output.ToArray();
+    }
 
     /// <summary>Whether a recorded request uploads a file (a form post or a multipart upload).</summary>
     public static bool IsUpload(Aqueduct.Civis.Testing.FakeCivisRequest request) =>

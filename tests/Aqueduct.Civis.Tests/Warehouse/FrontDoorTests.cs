@@ -25,16 +25,7 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
         _api = await FakeCivisApi.StartAsync(cancellationToken: Ct);
 
         // The fake platform does the work against this class's database: imports load the uploaded CSV, SQL exports run the query.
-        _api.CsvImportHandler = async (run, ct) =>
-        {
-            var destination = run.Import["destination"]!;
-            var table = new TableName((string?)destination["schema"], (string)destination["table"]!);
-            var columns = run.Import["tableColumns"]!.AsArray().Select(c => new ColumnDefinition((string)c!["name"]!, (string)c["sqlType"]!));
-            var keys = destination["primaryKeys"]?.AsArray().Select(k => (string)k!).ToList();
-            var mode = (string?)run.Import["existingTableRows"] switch { "drop" => WriteMode.Drop, "truncate" => WriteMode.Truncate, "fail" => WriteMode.Fail, _ => WriteMode.Append };
-            var csv = new CsvSource(new MemoryStream(run.Files[0]!)) { HasHeader = (bool)run.Import["firstRowIsHeader"]! };
-            await db.DataSource.LoadCsvAsync(table, csv, mode, new TableDefinition(columns, keys), ct);
-        };
+        _api.CsvImportHandler = ImportInto(db.DataSource);
         _api.SqlExportHandler = RunOn(db.DataSource);
     }
 

@@ -1,7 +1,6 @@
-using System.IO.Compression;
-using System.Text;
 using System.Text.RegularExpressions;
 using Aqueduct.Civis.Testing;
+using Aqueduct.Civis.Tests.Data;
 using Aqueduct.Civis.Tests.Infrastructure;
 using static Aqueduct.Civis.Tests.Data.TestCsv;
 using static Aqueduct.Civis.Tests.Environment.TestEnvironments;
@@ -29,26 +28,8 @@ public sealed partial class SharedDecisionsTests(PostgresDatabaseFixture db) : I
     {
         _api = await FakeCivisApi.StartAsync(cancellationToken: Ct);
 
-        // What the platform does with an import, here: load the uploaded file into the destination with the import's mode,
-        // columns (in file order) and keys.
-        _api.CsvImportHandler = async (run, ct) =>
-        {
-            var destination = run.Import["destination"]!;
-            var table = new TableName((string?)destination["schema"], (string)destination["table"]!);
-            var columns = run.Import["tableColumns"]!.AsArray().Select(c => new ColumnDefinition((string)c!["name"]!, (string)c["sqlType"]!));
-            var keys = destination["primaryKeys"]?.AsArray().Select(k => (string)k!).ToList();
-            var mode = (string?)run.Import["existingTableRows"] switch
-            {
-                "drop" => WriteMode.Drop,
-                "truncate" => WriteMode.Truncate,
-                "fail" => WriteMode.Fail,
-                "upsert" => WriteMode.Upsert,
-                _ => WriteMode.Append,
-            };
-            var compression = (string?)run.Import["compression"] == "gzip" ? CsvCompression.Gzip : CsvCompression.None;
-            var csv = new CsvSource(new MemoryStream(run.Files[0]!)) { HasHeader = (bool)run.Import["firstRowIsHeader"]!, Compression = compression };
-            await db.DataSource.LoadCsvAsync(table, csv, mode, new TableDefinition(columns, keys), ct);
-        };
+        // What the platform does with an import, here: load the uploaded file with the import's mode, columns and keys.
+        _api.CsvImportHandler = ImportInto(db.DataSource);
         _api.SqlExportHandler = RunOn(db.DataSource);
     }
 
@@ -168,7 +149,7 @@ public sealed partial class SharedDecisionsTests(PostgresDatabaseFixture db) : I
 
         await AssertSameOnBothRoutesAsync(
             string.Empty,
-            door => door.LoadCsvAsync(TableName.Parse(Table), new CsvSource(new OneByteStream(gzip)), WriteMode.Drop, Trips, Ct),
+            door => door.LoadCsvAsync(TableName.Parse(Table), new CsvSource(new TrickleStream(gzip)), WriteMode.Drop, Trips, Ct),
             "1|x, y",
             "trip_id, bike_type");
         Assert.Equal("gzip", (string?)Assert.Single(_api.CsvImportRuns).Import["compression"]);
@@ -276,31 +257,4 @@ public sealed partial class SharedDecisionsTests(PostgresDatabaseFixture db) : I
 
     [GeneratedRegex(@" = \([^)]*\)(?= appears more than once)")]
     private static partial Regex KeyValues();
-
-    private static byte[] Gzip(string text)
-    {
-        using var buffer = new MemoryStream();
-        using (var zip = new GZipStream(buffer, CompressionLevel.Fastest))
-        {
-            zip.Write(Encoding.UTF8.GetBytes(text));
-        }
-
-        return buffer.ToArray();
-    }
-
-    /// <summary>A forward-only stream that hands out one byte per read, as a slow network would.</summary>
-    private sealed class OneByteStream(byte[] data) : MemoryStream(data)
-    {
-        public override bool CanSeek => false;
-
-        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 1));
-
-        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, 1)]);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(buffer.Length, 1)], cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            base.ReadAsync(buffer, offset, Math.Min(count, 1), cancellationToken);
-    }
 }
