@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Aqueduct.Civis.Testing;
 using Aqueduct.Civis.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static Aqueduct.Civis.Tests.Data.TestCsv;
 using static Aqueduct.Civis.Tests.Environment.TestEnvironments;
@@ -163,24 +162,6 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
 
         Assert.Contains("'sideways'", error.Message, StringComparison.Ordinal);
         Assert.Equal(["AQUEDUCT_WAREHOUSE_ROUTE"], error.VariableNames);
-    }
-
-    [Fact]
-    public async Task AddCivisWarehouses_KeyedCivisWarehouse_ResolvesFrontDoorWithRegisteredClient()
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(Create([.. Uris(), ("REDSHIFT_ID", "7"), ("REDSHIFT_CREDENTIAL_ID", "9")]));
-        services.AddSingleton(new CivisClient(_api.CreateClientOptions()));
-        services.AddCivisWarehouses(o => o.ConfigureDataSource = static (_, b) => b.ConnectionStringBuilder.SslMode = SslMode.Disable);
-        await using var provider = services.BuildServiceProvider();
-
-        var redshift = provider.GetRequiredKeyedService<CivisWarehouse>(Warehouse.Redshift);
-        await redshift.LoadCsvAsync(TableName.Parse("door_di"), From("trip_id,bike_type\n1,x\n"), WriteMode.Drop, Trips, Ct);
-
-        Assert.Equal(Warehouse.Redshift, redshift.Warehouse);
-        Assert.Equal(WarehouseRoute.CivisPlatform, redshift.Route);
-        Assert.Same(provider.GetRequiredKeyedService<NpgsqlDataSource>(Warehouse.Redshift), redshift.DataSource);
-        Assert.Single(_api.CsvImportRuns);
     }
 
     [Fact]
