@@ -34,7 +34,43 @@ internal sealed class PlatformRoute
 
     // ------------------------------------------------------------------ loads through the platform
 
-    public async Task<LoadResult> ImportAsync(TableName table, CsvSource source, WriteMode mode, TableDefinition? definition, CancellationToken cancellationToken)
+    public Task<LoadResult> ImportAsync(TableName table, CsvSource source, WriteMode mode, TableDefinition? definition, CancellationToken cancellationToken) =>
+        ImportCoreAsync(table, source, source.ToString(), mode, definition, shape: null, typed: null, cancellationToken);
+
+    /// <summary>
+    /// Imports typed rows as a CSV whose columns are named as the direct route names them (each field's first candidate the
+    /// table has) and checked with their .NET types, as the direct route checks them.
+    /// </summary>
+    public async Task<LoadResult> ImportRowsAsync(TableName table, RowLoadSource rows, WriteMode mode, TableDefinition? definition, CancellationToken cancellationToken)
+    {
+        RequireClient();
+        LoadDecisions.RequireDefinitionForDrop(table, mode, definition);
+        var shape = await ShapeAsync(table, mode, definition, cancellationToken).ConfigureAwait(false);
+        var typed = await rows.GetColumnsAsync(shape, definition, cancellationToken).ConfigureAwait(false);
+        var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        await using (spool.ConfigureAwait(false))
+        {
+            await CsvRows.WriteAsync(rows, [.. typed.Select(c => c.Name)], spool, cancellationToken).ConfigureAwait(false);
+            spool.Position = 0;
+            var csv = new CsvSource(spool, leaveOpen: true) { Compression = CsvCompression.None };
+            return await ImportCoreAsync(table, csv, rows.Description, mode, definition, shape, typed, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The table's shape as the direct route takes it: the catalog's (read through a query on the platform), or the
+    /// definition's for a table the load creates.
+    /// </summary>
+    private async Task<TableShape> ShapeAsync(TableName table, WriteMode mode, TableDefinition? definition, CancellationToken cancellationToken)
+    {
+        var target = new TableName(table.Schema ?? CivisWarehouseOptions.DefaultSchema, table.Name);
+        var catalog = mode == WriteMode.Drop ? null : await ReadShapeAsync(target, cancellationToken).ConfigureAwait(false);
+        return LoadDecisions.MustCreate(table, catalog, mode, definition) ? TableShape.FromDefinition(definition!) : catalog!;
+    }
+
+    private async Task<LoadResult> ImportCoreAsync(
+        TableName table, CsvSource source, string description, WriteMode mode, TableDefinition? definition, TableShape? shape, IReadOnlyList<SourceColumn>? typed,
+        CancellationToken cancellationToken)
     {
         var client = RequireClient();
         var delimiter = PlatformDelimiter(source.Delimiter, nameof(source));
@@ -56,10 +92,7 @@ internal sealed class PlatformRoute
         var target = new TableName(schema, table.Name);
         var (databaseId, credentialId) = await ResolveDestinationAsync(client, cancellationToken).ConfigureAwait(false);
 
-        // The table's shape as the direct route takes it: the catalog's (read through a query on the platform), or the
-        // definition's for a table the load creates.
-        var catalog = mode == WriteMode.Drop ? null : await ReadShapeAsync(target, cancellationToken).ConfigureAwait(false);
-        var shape = LoadDecisions.MustCreate(table, catalog, mode, definition) ? TableShape.FromDefinition(definition!) : catalog!;
+        shape ??= await ShapeAsync(table, mode, definition, cancellationToken).ConfigureAwait(false);
 
         int fileId;
         bool gzip;
@@ -81,7 +114,7 @@ internal sealed class PlatformRoute
                     upload = spool;
                 }
 
-                (gzip, columns, keys) = await CheckSourceAsync(table, upload, source, shape, definition, mode, cancellationToken).ConfigureAwait(false);
+                (gzip, columns, keys) = await CheckSourceAsync(table, upload, source, description, shape, definition, typed, mode, cancellationToken).ConfigureAwait(false);
                 var name = $"{schema}.{table.Name}.csv{(gzip ? ".gz" : string.Empty)}";
                 var expiresAt = _options.TimeProvider.GetUtcNow() + _options.UploadLifetime;
                 fileId = await client.Files.UploadAsync(upload, name, expiresAt, cancellationToken).ConfigureAwait(false);
@@ -134,7 +167,7 @@ internal sealed class PlatformRoute
         try
         {
             await RunImportAsync(client, request, cancellationToken).ConfigureAwait(false);
-            var (read, inserted) = await InsertNewRowsAsync(source.ToString(), table, target, stage, definition, keys, [.. columns.Select(c => c.Name)], cancellationToken).ConfigureAwait(false);
+            var (read, inserted) = await InsertNewRowsAsync(description, table, target, stage, definition, keys, [.. columns.Select(c => c.Name)], cancellationToken).ConfigureAwait(false);
             return new LoadResult(read, inserted, 0, read - inserted, Stopwatch.GetElapsedTime(started));
         }
         finally
@@ -148,7 +181,8 @@ internal sealed class PlatformRoute
     /// header, the contract check and the key; for an Upsert, a key the file repeats. The upload's position is left where it was.
     /// </summary>
     private static async Task<(bool Gzip, List<CatalogColumn> Columns, IReadOnlyList<string> Key)> CheckSourceAsync(
-        TableName table, Stream upload, CsvSource source, TableShape shape, TableDefinition? definition, WriteMode mode, CancellationToken cancellationToken)
+        TableName table, Stream upload, CsvSource source, string description, TableShape shape, TableDefinition? definition, IReadOnlyList<SourceColumn>? typed,
+        WriteMode mode, CancellationToken cancellationToken)
     {
         var position = upload.Position;
         var step = "reading the source's columns";
@@ -156,7 +190,7 @@ internal sealed class PlatformRoute
         try
         {
             var start = await CsvFiles.ReadStartAsync(plain, source.HasHeader, source.Delimiter, 81920, cancellationToken).ConfigureAwait(false);
-            var (columns, key) = LoadDecisions.Settle(table, shape, definition, LoadDecisions.SourceColumns(start.Header, shape, definition), mode);
+            var (columns, key) = LoadDecisions.Settle(table, shape, definition, typed ?? LoadDecisions.SourceColumns(start.Header, shape, definition), mode);
             if (mode == WriteMode.Upsert)
             {
                 // The platform's upsert would keep some row of a repeated key (or, on Redshift, which enforces no key, all of
@@ -165,7 +199,7 @@ internal sealed class PlatformRoute
                 var rest = new PrefixedStream(start.Rest, plain);
                 await using (rest.ConfigureAwait(false))
                 {
-                    await CheckNoRepeatedKeyAsync(table, source, rest, start.HeaderLines, columns, key, cancellationToken).ConfigureAwait(false);
+                    await CheckNoRepeatedKeyAsync(table, source.Delimiter, description, rest, start.HeaderLines, columns, key, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -175,7 +209,7 @@ internal sealed class PlatformRoute
         {
             // Worded as the direct route words it (LoadRun.Fail): the same file fails the same way on both routes.
             throw new LoadException(
-                $"Loading {source} into table {table} failed while {step}: {e.Message} The table is unchanged.", source.ToString(), table, null, step, e);
+                $"Loading {description} into table {table} failed while {step}: {e.Message} The table is unchanged.", description, table, null, step, e);
         }
         finally
         {
@@ -433,12 +467,13 @@ internal sealed class PlatformRoute
     /// <summary>Reads the records after the header for a key they repeat.</summary>
     /// <exception cref="LoadException">A key appears twice; the message names it and the line of its second record.</exception>
     private static async Task CheckNoRepeatedKeyAsync(
-        TableName table, CsvSource source, Stream records, int headerLines, IReadOnlyList<CatalogColumn> columns, IReadOnlyList<string> key, CancellationToken cancellationToken)
+        TableName table, char delimiter, string source, Stream records, int headerLines, IReadOnlyList<CatalogColumn> columns, IReadOnlyList<string> key,
+        CancellationToken cancellationToken)
     {
         // The contract check has put every key column in the source: it is in the file at its index among the columns.
         int[] indexes = [.. key.Select(k => columns.ToList().FindIndex(c => c.Name == k))];
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var (record, recordLine) in CsvRows.ReadRecordsAsync(records, source.Delimiter, cancellationToken).ConfigureAwait(false))
+        await foreach (var (record, recordLine) in CsvRows.ReadRecordsAsync(records, delimiter, cancellationToken).ConfigureAwait(false))
         {
             var values = indexes.Select(i => i < record.Count ? record[i].Text : string.Empty).ToList();
             if (!seen.Add(string.Join('\u0001', values)))
@@ -448,7 +483,7 @@ internal sealed class PlatformRoute
                 throw new LoadException(
                     $"Loading {source} into table {table} failed at line {line.ToString(System.Globalization.CultureInfo.InvariantCulture)} while {Step}: " +
                     $"{LoadDecisions.RepeatedKey(key, values, WriteMode.Upsert)} The table is unchanged.",
-                    source.ToString(), table, line, Step, null);
+                    source, table, line, Step, null);
             }
         }
     }

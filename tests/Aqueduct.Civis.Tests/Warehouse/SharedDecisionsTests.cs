@@ -131,6 +131,25 @@ public sealed partial class SharedDecisionsTests(PostgresDatabaseFixture db) : I
             "TableContractException: The source does not match table \"shared_trips\" (1 mismatch):\n- column \"trip_id\" (integer NOT NULL, no default) is in the table but not in the source");
     }
 
+    [Fact]
+    public async Task LoadAsync_TypedRowsWithoutDefinition_BothRoutesMatchFieldsToTheTablesColumnsAndMergeOnItsKey()
+    {
+        await AssertSameOnBothRoutesAsync(
+            "CREATE TABLE shared_trips (trip_id integer PRIMARY KEY, \"BikeType\" text); INSERT INTO shared_trips VALUES (1, 'old')",
+            door => door.LoadAsync(TableName.Parse(Table), [new DoorTrip { TripId = 1, BikeType = "new" }, new DoorTrip { TripId = 2 }], WriteMode.Upsert, cancellationToken: Ct),
+            "1|new\n2|NULL");
+    }
+
+    [Fact]
+    public async Task LoadAsync_TypedRowsTypeDoesNotFitColumn_BothRoutesThrowTheSameContractError()
+    {
+        await AssertSameOnBothRoutesAsync(
+            "CREATE TABLE shared_trips (trip_id date, bike_type text)",
+            door => door.LoadAsync(TableName.Parse(Table), [new DoorTrip { TripId = 1, BikeType = "a" }], WriteMode.Append, cancellationToken: Ct),
+            "TableContractException: The source does not match table \"shared_trips\" (1 mismatch):\n- column \"trip_id\" is Int32 in the source but date in the table");
+        Assert.Empty(_api.CsvImportRuns);
+    }
+
     // ------------------------------------------------------------------ the byte order mark, gzip and the header
 
     [Fact]
