@@ -13,18 +13,6 @@ using Warehouse = Aqueduct.Civis.Warehouse;
 /// <summary>AddCivisWarehouses: the factory, the keyed data sources and the keyed front doors, against a real server.</summary>
 public sealed class WarehouseServiceCollectionExtensionsTests(JobRoleFixture database) : IClassFixture<JobRoleFixture>, IAsyncLifetime
 {
-    private static readonly (string, string?)[] ProductionPostgres =
-    [
-        ("POSTGRES_HOST", "pg.civis.example"), ("POSTGRES_PORT", "5432"), ("POSTGRES_DATABASE", "city"),
-        ("POSTGRES_CREDENTIAL_USERNAME", "svc"), ("POSTGRES_CREDENTIAL_PASSWORD", "p@ss word;Host=evil"),
-    ];
-
-    private static readonly (string, string?)[] ProductionRedshift =
-    [
-        ("REDSHIFT_HOST", "rs.civis.example"), ("REDSHIFT_DATABASE", "dev"),
-        ("REDSHIFT_CREDENTIAL_USERNAME", "svc"), ("REDSHIFT_CREDENTIAL_PASSWORD", "pw"),
-    ];
-
     private FakeCivisApi _api = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -42,7 +30,7 @@ public sealed class WarehouseServiceCollectionExtensionsTests(JobRoleFixture dat
     public void AddCivisWarehouses_ProductionVariables_RegistersFactoryAndKeyedDataSources()
     {
         var services = new ServiceCollection();
-        services.AddSingleton(Create([.. ProductionPostgres, .. ProductionRedshift]));
+        services.AddSingleton(Create([.. WarehouseConnectionFactoryTests.ProductionPostgres, .. WarehouseConnectionFactoryTests.ProductionRedshift]));
         services.AddCivisWarehouses(o => o.ApplicationName = "di-test");
         using var provider = services.BuildServiceProvider();
 

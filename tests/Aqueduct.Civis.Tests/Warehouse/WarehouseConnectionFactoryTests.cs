@@ -5,13 +5,15 @@ namespace Aqueduct.Civis.Tests.Warehouse;
 
 public class WarehouseConnectionFactoryTests
 {
-    private static readonly (string, string?)[] ProductionPostgres =
+    /// <summary>Injected variables of a production Postgres parameter, with a password that tries to inject a host.</summary>
+    internal static readonly (string, string?)[] ProductionPostgres =
     [
         ("POSTGRES_HOST", "pg.civis.example"), ("POSTGRES_PORT", "5432"), ("POSTGRES_DATABASE", "city"),
         ("POSTGRES_CREDENTIAL_USERNAME", "svc"), ("POSTGRES_CREDENTIAL_PASSWORD", "p@ss word;Host=evil"),
     ];
 
-    private static readonly (string, string?)[] ProductionRedshift =
+    /// <summary>Injected variables of a production Redshift parameter.</summary>
+    internal static readonly (string, string?)[] ProductionRedshift =
     [
         ("REDSHIFT_HOST", "rs.civis.example"), ("REDSHIFT_DATABASE", "dev"),
         ("REDSHIFT_CREDENTIAL_USERNAME", "svc"), ("REDSHIFT_CREDENTIAL_PASSWORD", "pw"),
