@@ -78,7 +78,7 @@ public class CivisWarehouse
     /// <param name="table">The table.</param>
     /// <param name="rows">The rows, enumerated once.</param>
     /// <param name="mode">What to do with the rows already in the table.</param>
-    /// <param name="definition">The table's declared shape (needed on the platform route to create the table and to merge).</param>
+    /// <param name="definition">The table's declared shape: creates it when missing. Both routes match the fields to the table's columns and merge on its key.</param>
     /// <param name="cancellationToken">Cancels the load.</param>
     /// <returns>What the load did.</returns>
     public virtual Task<LoadResult> LoadAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>(
@@ -107,15 +107,8 @@ public class CivisWarehouse
             return await TableLoader.LoadAsync(DataSource, table, source, mode, definition, LoadOptions, cancellationToken).ConfigureAwait(false);
         }
 
-        // The platform imports CSV: write the rows as CSV once (a spool the import uploads), then import it.
-        var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        await using (spool.ConfigureAwait(false))
-        {
-            await CsvRows.WriteAsync(source, definition, spool, cancellationToken).ConfigureAwait(false);
-            spool.Position = 0;
-            return await _platform.ImportAsync(table, new CsvSource(spool, leaveOpen: true) { Compression = CsvCompression.None }, mode, definition, cancellationToken)
-                .ConfigureAwait(false);
-        }
+        // The platform imports CSV: the rows are written as CSV once, named and checked as the direct route would.
+        return await _platform.ImportRowsAsync(table, source, mode, definition, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes a query's result as CSV to a stream.</summary>

@@ -1,7 +1,10 @@
 
 namespace Aqueduct.Civis.Data;
 
-/// <summary>A read-only stream that writes every byte it reads to a second stream (a tee), so one pass both passes data on and inspects it.</summary>
+/// <summary>
+/// A read-only stream that writes every byte it reads to a second stream (a tee), so one pass both passes data on and inspects it.
+/// It owns neither stream.
+/// </summary>
 internal sealed class CopyingReadStream(Stream inner, Stream copy) : ReadOnlyStream
 {
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)

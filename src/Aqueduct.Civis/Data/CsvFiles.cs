@@ -15,19 +15,54 @@ internal static class CsvFiles
 
     private static ReadOnlySpan<byte> GzipSignature => [0x1f, 0x8b];
 
-    public static int GzipSignatureLength => GzipSignature.Length;
-
     /// <summary>Whether data starts with the gzip signature.</summary>
     public static bool IsGzip(ReadOnlySpan<byte> start) => start.StartsWith(GzipSignature);
 
-    /// <summary>Whether a seekable stream starts with the gzip signature; its position is left where it was.</summary>
-    public static async Task<bool> StartsWithGzipAsync(Stream stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// Settles a source's compression, the one gzip decision of every route: <see cref="CsvCompression.Auto"/> looks for the
+    /// gzip signature in the first bytes, which the returned stream still starts with. The returned stream owns
+    /// <paramref name="raw"/>.
+    /// </summary>
+    public static async Task<(Stream Stream, bool Gzip)> DetectGzipAsync(Stream raw, CsvCompression compression, CancellationToken cancellationToken)
     {
-        var position = stream.Position;
-        var start = new byte[GzipSignature.Length];
-        var read = await stream.ReadAtLeastAsync(start, start.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        stream.Position = position;
-        return IsGzip(start.AsSpan(0, read));
+        if (compression != CsvCompression.Auto)
+        {
+            return (raw, compression == CsvCompression.Gzip);
+        }
+
+        var (stream, start) = await PrefixedStream.PeekAsync(raw, GzipSignature.Length, cancellationToken).ConfigureAwait(false);
+        return (stream, IsGzip(start.Span));
+    }
+
+    /// <summary>
+    /// Opens a source's plain CSV: gzip settled by <see cref="DetectGzipAsync"/> and decompressed with its trailer checked
+    /// (<see cref="GzipCheckedStream"/>). The returned stream owns <paramref name="raw"/>, which is disposed on failure.
+    /// </summary>
+    public static async Task<(Stream Plain, bool Gzip)> OpenPlainAsync(Stream raw, CsvCompression compression, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (stream, gzip) = await DetectGzipAsync(raw, compression, cancellationToken).ConfigureAwait(false);
+            return (gzip ? new GzipCheckedStream(stream) : stream, gzip);
+        }
+        catch
+        {
+            await raw.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Reads from a plain stream of <see cref="OpenPlainAsync"/>; corrupt gzip is a <see cref="CsvDataException"/>.</summary>
+    public static async ValueTask<int> ReadAsync(Stream plain, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await plain.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e) when (plain is GzipCheckedStream)
+        {
+            throw new CsvDataException(e.Message, e);
+        }
     }
 
     /// <summary>The header's column names, from the header record's bytes (no line end, no byte order mark).</summary>
@@ -43,56 +78,88 @@ internal static class CsvFiles
     /// <exception cref="CsvDataException">The header is longer than <see cref="MaxHeaderBytes"/> or has an unclosed quote.</exception>
     public static (int End, int LineEnd)? FindHeader(ReadOnlySpan<byte> data, bool final)
     {
-        var end = CsvScanner.FindRecordEnd(data, final, out var lineEnd, out var inQuotes);
-        if (end < 0)
-        {
-            if (data.Length > MaxHeaderBytes)
-            {
-                throw new CsvDataException(
-                    $"The header line is longer than {MaxHeaderBytes >> 20} MiB" +
-                    (inQuotes ? ": it has an unclosed double quote." : ": no line end was found (set HasHeader = false for a CSV without a header)."));
-            }
-
-            if (!final)
-            {
-                return null;
-            }
-
-            if (inQuotes)
-            {
-                throw new CsvDataException("The header line has an unclosed double quote.");
-            }
-
-            (end, lineEnd) = (data.Length, 0);
-        }
-
+        // Only the first MaxHeaderBytes (and two more, for a CR LF right after them) are searched, so the outcome depends on
+        // the data, not on how much of it a route happened to buffer.
+        var window = data.Length > MaxHeaderBytes + 2 ? data[..(MaxHeaderBytes + 2)] : data;
+        var end = CsvScanner.FindRecordEnd(window, final && window.Length == data.Length, out var lineEnd, out var inQuotes);
         if (end > MaxHeaderBytes)
         {
             throw new CsvDataException($"The header line is longer than {MaxHeaderBytes >> 20} MiB.");
         }
 
-        return (end, lineEnd);
+        if (end >= 0)
+        {
+            return (end, lineEnd);
+        }
+
+        if (window.Length > MaxHeaderBytes + 1)
+        {
+            throw new CsvDataException(
+                $"The header line is longer than {MaxHeaderBytes >> 20} MiB" +
+                (inQuotes ? ": it has an unclosed double quote." : ": no line end was found (set HasHeader = false for a CSV without a header)."));
+        }
+
+        if (!final)
+        {
+            return null;
+        }
+
+        return inQuotes ? throw new CsvDataException("The header line has an unclosed double quote.") : (data.Length, 0);
     }
 
-    /// <summary>Reads the header of a plain (decompressed) CSV stream: skips a byte order mark, stops at the first record end.</summary>
-    /// <returns>The column names, or <see langword="null"/> for an empty stream.</returns>
-    /// <exception cref="CsvDataException">The header is too long or has an unclosed quote (see <see cref="FindHeader"/>).</exception>
-    public static async Task<List<string>?> ReadHeaderAsync(Stream plain, char delimiter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the start of a plain CSV stream, the one header reader of every route: skips a byte order mark and, when the
+    /// CSV has a header, reads it up to its record end (by <see cref="FindHeader"/>). The bytes read past it stay in the
+    /// returned buffer, for a route that goes on reading.
+    /// </summary>
+    /// <param name="plain">The decompressed CSV (see <see cref="OpenPlainAsync"/>).</param>
+    /// <param name="hasHeader">Whether the first record is a header.</param>
+    /// <param name="delimiter">The field delimiter.</param>
+    /// <param name="bufferSize">The buffer's first size; it grows for a longer header, up to <see cref="MaxHeaderBytes"/>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="CsvDataException">The CSV has no header line, or the header is too long or has an unclosed quote.</exception>
+    public static async Task<CsvStart> ReadStartAsync(Stream plain, bool hasHeader, char delimiter, int bufferSize, CancellationToken cancellationToken)
     {
-        var buffer = new byte[MaxHeaderBytes + 64 * 1024];
+        var buffer = new byte[Math.Max(bufferSize, 64)];
         var length = 0;
         var final = false;
-        while (true)
+        while (length < Utf8Bom.Length && !final)
         {
-            var start = buffer.AsSpan(0, length).StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
-            if (FindHeader(buffer.AsSpan(start, length - start), final) is { } found)
-            {
-                return final && length == start ? null : SplitHeader(buffer.AsSpan(start, found.End), delimiter);
-            }
-
-            var read = await plain.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            var read = await ReadAsync(plain, buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
             length += read;
             final = read == 0;
+        }
+
+        var start = buffer.AsSpan(0, length).StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
+        if (!hasHeader)
+        {
+            return new CsvStart(null, 0, buffer, start, length);
+        }
+
+        while (true)
+        {
+            if (FindHeader(buffer.AsSpan(start, length - start), final) is { } found)
+            {
+                var bytes = buffer.AsSpan(start, found.End);
+                if (bytes.IsEmpty)
+                {
+                    throw new CsvDataException("The CSV has no header line (set HasHeader = false for a CSV without one).");
+                }
+
+                var breaks = bytes.Count((byte)'\n');
+                var lines = 1 + (breaks > 0 ? breaks : bytes.Count((byte)'\r'));
+                return new CsvStart(SplitHeader(bytes, delimiter), lines, buffer, start + found.End + found.LineEnd, length);
+            }
+
+            if (length == buffer.Length)
+            {
+                // Only a header longer than the buffer gets here; FindHeader stops it past MaxHeaderBytes.
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
+
+            var n = await ReadAsync(plain, buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            length += n;
+            final = n == 0;
         }
     }
 
@@ -150,4 +217,16 @@ internal static class CsvFiles
         var full = Path.GetFullPath(path);
         return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
     }
+}
+
+/// <summary>The start of a plain CSV as <see cref="CsvFiles.ReadStartAsync"/> read it.</summary>
+/// <param name="Header">The header's column names, or <see langword="null"/> for a CSV without a header.</param>
+/// <param name="HeaderLines">The lines the header spans (0 without one).</param>
+/// <param name="Buffer">The buffer read into.</param>
+/// <param name="Start">Where the data after the byte order mark and the header starts in <paramref name="Buffer"/>.</param>
+/// <param name="End">Where the bytes read end in <paramref name="Buffer"/>.</param>
+internal sealed record CsvStart(List<string>? Header, int HeaderLines, byte[] Buffer, int Start, int End)
+{
+    /// <summary>The bytes read past the header.</summary>
+    public ReadOnlyMemory<byte> Rest => Buffer.AsMemory(Start, End - Start);
 }

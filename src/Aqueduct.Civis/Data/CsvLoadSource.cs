@@ -10,9 +10,6 @@ namespace Aqueduct.Civis.Data;
 /// </summary>
 internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
 {
-    /// <summary>The longest header read: a header that does not end by then is not a header.</summary>
-    internal const int MaxHeaderBytes = CsvFiles.MaxHeaderBytes;
-
     private const int BufferSize = 256 * 1024;
 
     private Stream? _stream;
@@ -29,44 +26,11 @@ internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
 
     public async ValueTask<IReadOnlyList<SourceColumn>> GetColumnsAsync(TableShape table, TableDefinition? definition, CancellationToken cancellationToken)
     {
-        _stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        _buffer = new byte[BufferSize];
-        while (_end - _start < CsvFiles.Utf8Bom.Length && await FillAsync(cancellationToken).ConfigureAwait(false))
-        {
-        }
-
-        if (_buffer.AsSpan(_start, _end - _start).StartsWith(CsvFiles.Utf8Bom))
-        {
-            _start += CsvFiles.Utf8Bom.Length;
-        }
-
-        if (!csv.HasHeader)
-        {
-            return definition is not null
-                ? [.. definition.Columns.Select(c => new SourceColumn(c.Name, null))]
-                : [.. table.Columns.Select(c => new SourceColumn(c.Name, null))];
-        }
-
-        var final = false;
-        (int End, int LineEnd)? found;
-        while ((found = CsvFiles.FindHeader(_buffer.AsSpan(_start, _end - _start), final)) is null)
-        {
-            final = !await FillAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var (end, lineEnd) = found.Value;
-        var bytes = _buffer.AsSpan(_start, end);
-        var breaks = bytes.Count((byte)'\n');
-        _headerLines = 1 + (breaks > 0 ? breaks : bytes.Count((byte)'\r'));
-        var empty = bytes.IsEmpty;
-        var header = CsvFiles.SplitHeader(bytes, csv.Delimiter);
-        _start += end + lineEnd;
-        if (empty)
-        {
-            throw new CsvDataException("The CSV has no header line (set HasHeader = false for a CSV without one).");
-        }
-
-        return [.. header.Select(name => new SourceColumn(name, null))];
+        // Gzip, the byte order mark and the header: the shared readers the platform route uses too.
+        (_stream, _) = await CsvFiles.OpenPlainAsync(csv.OpenRaw(), csv.Compression, cancellationToken).ConfigureAwait(false);
+        var start = await CsvFiles.ReadStartAsync(_stream, csv.HasHeader, csv.Delimiter, BufferSize, cancellationToken).ConfigureAwait(false);
+        (_buffer, _start, _end, _headerLines) = (start.Buffer, start.Start, start.End, start.HeaderLines);
+        return LoadDecisions.SourceColumns(start.Header, table, definition);
     }
 
     public async Task<CopyCount> CopyAsync(
@@ -160,60 +124,10 @@ internal sealed class CsvLoadSource(CsvSource csv) : ILoadSource
         }
     }
 
-    private async Task<Stream> OpenAsync(CancellationToken cancellationToken)
-    {
-        var raw = csv.OpenRaw();
-        try
-        {
-            var gzip = csv.Compression == CsvCompression.Gzip;
-            if (csv.Compression == CsvCompression.Auto)
-            {
-                (raw, var start) = await PrefixedStream.PeekAsync(raw, CsvFiles.GzipSignatureLength, cancellationToken).ConfigureAwait(false);
-                gzip = CsvFiles.IsGzip(start.Span);
-            }
-
-            return gzip ? new GzipCheckedStream(raw) : raw;
-        }
-        catch
-        {
-            await raw.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
     /// <summary>Reads more bytes after those buffered; returns false at the end of the data.</summary>
     private async Task<bool> FillAsync(CancellationToken cancellationToken)
     {
-        if (_start > 0 && _start == _end)
-        {
-            _start = _end = 0;
-        }
-
-        if (_end == _buffer.Length)
-        {
-            if (_start > 0)
-            {
-                _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
-                _end -= _start;
-                _start = 0;
-            }
-            else
-            {
-                // Only a header longer than the buffer gets here, and only up to MaxHeaderBytes.
-                Array.Resize(ref _buffer, _buffer.Length * 2);
-            }
-        }
-
-        int n;
-        try
-        {
-            n = await _stream!.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException e) when (_stream is GzipCheckedStream)
-        {
-            throw new CsvDataException(e.Message, e);
-        }
-
+        var n = await CsvFiles.ReadAsync(_stream!, _buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
         _end += n;
         return n > 0;
     }

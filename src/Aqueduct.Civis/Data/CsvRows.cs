@@ -10,13 +10,13 @@ namespace Aqueduct.Civis.Data;
 /// <summary>Typed rows as CSV and back, for the route that moves CSV (the platform's) and for typed reads on both routes.</summary>
 internal static class CsvRows
 {
-    /// <summary>
-    /// Writes typed rows as CSV with a header, NULL as an empty field, every value quoted. A field's name is the first of its
-    /// candidates the table definition declares (as a direct load matches them to the table's columns), else its first.
-    /// </summary>
-    public static async Task WriteAsync(RowLoadSource rows, TableDefinition? definition, Stream destination, CancellationToken cancellationToken)
+    /// <summary>Writes typed rows as CSV with a header of the given column names, NULL as an empty field, every value quoted.</summary>
+    /// <param name="rows">The rows.</param>
+    /// <param name="names">The columns' names, in field order: those the direct route matches the fields to (<see cref="RowLoadSource.GetColumnsAsync"/>).</param>
+    /// <param name="destination">The stream written to; left open.</param>
+    /// <param name="cancellationToken">Cancels the writing.</param>
+    public static async Task WriteAsync(RowLoadSource rows, IReadOnlyList<string> names, Stream destination, CancellationToken cancellationToken)
     {
-        var names = rows.Fields.Select(f => f.Candidates.FirstOrDefault(c => definition?.Columns.Any(d => d.Name == c) == true) ?? f.Candidates[0]);
         var writer = new StreamWriter(destination, new UTF8Encoding(false), 81920, leaveOpen: true) { NewLine = "\n" };
         await using (writer.ConfigureAwait(false))
         {

@@ -25,10 +25,22 @@ internal sealed class GzipCheckedStream : ReadOnlyStream
     private uint _crc;
     private bool _checked;
 
+    /// <summary>Decompresses <paramref name="raw"/>, which the stream owns.</summary>
     public GzipCheckedStream(Stream raw)
+        : this(new TailStream(raw))
     {
-        _raw = new TailStream(raw);
-        _gzip = new GZipStream(_raw, CompressionMode.Decompress);
+    }
+
+    private GzipCheckedStream(TailStream raw)
+        : this(raw, new GZipStream(raw, CompressionMode.Decompress))
+    {
+    }
+
+    private GzipCheckedStream(TailStream raw, GZipStream gzip)
+        : base(gzip, ownsInner: true)
+    {
+        _raw = raw;
+        _gzip = gzip;
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -59,22 +71,6 @@ internal sealed class GzipCheckedStream : ReadOnlyStream
         }
 
         return Account(buffer.AsSpan(offset, n));
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _gzip.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await _gzip.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
     }
 
     private int Account(ReadOnlySpan<byte> data)
@@ -142,7 +138,7 @@ internal sealed class GzipCheckedStream : ReadOnlyStream
     }
 
     /// <summary>Passes reads through and keeps the last bytes read.</summary>
-    private sealed class TailStream(Stream inner) : ReadOnlyStream
+    private sealed class TailStream(Stream inner) : ReadOnlyStream(inner, ownsInner: true)
     {
         private readonly byte[] _tail = new byte[TailLength];
         private readonly byte[] _ordered = new byte[TailLength];
@@ -166,32 +162,16 @@ internal sealed class GzipCheckedStream : ReadOnlyStream
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var n = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
             Keep(buffer.Span[..n]);
             return n;
         }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
-            var n = inner.Read(buffer, offset, count);
+            var n = Inner.Read(buffer, offset, count);
             Keep(buffer.AsSpan(offset, n));
             return n;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await inner.DisposeAsync().ConfigureAwait(false);
-            await base.DisposeAsync().ConfigureAwait(false);
         }
 
         private void Keep(ReadOnlySpan<byte> data)

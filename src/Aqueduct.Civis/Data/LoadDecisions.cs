@@ -42,4 +42,51 @@ internal static class LoadDecisions
             throw new ArgumentException($"WriteMode.Drop recreates table {table} from a TableDefinition; pass one.", nameof(definition));
         }
     }
+
+    /// <summary>
+    /// Whether a load must (re)create the table from its definition: it does not exist, or the mode is Drop. Both need
+    /// the definition.
+    /// </summary>
+    /// <param name="table">The table, for the message.</param>
+    /// <param name="catalog">The existing table's shape, or <see langword="null"/> when it does not exist.</param>
+    /// <param name="mode">The write mode.</param>
+    /// <param name="definition">The declared shape, if any.</param>
+    /// <exception cref="InvalidOperationException">The table does not exist and there is no definition.</exception>
+    public static bool MustCreate(TableName table, TableShape? catalog, WriteMode mode, TableDefinition? definition)
+    {
+        if (catalog is not null && mode != WriteMode.Drop)
+        {
+            return false;
+        }
+
+        return definition is not null ? true : throw new InvalidOperationException($"Table {table} does not exist; pass a TableDefinition to create it.");
+    }
+
+    /// <summary>
+    /// The source's columns in file order: the header's, or for a CSV without one the definition's, else the table's.
+    /// </summary>
+    public static IReadOnlyList<SourceColumn> SourceColumns(IReadOnlyList<string>? header, TableShape table, TableDefinition? definition) =>
+        header is not null ? [.. header.Select(name => new SourceColumn(name, null))]
+        : definition is not null ? [.. definition.Columns.Select(c => new SourceColumn(c.Name, null))]
+        : [.. table.Columns.Select(c => new SourceColumn(c.Name, null))];
+
+    /// <summary>
+    /// The columns a load writes, in the source's order, and the key it merges on (empty unless the mode merges): the
+    /// contract check and the key decision of every route.
+    /// </summary>
+    /// <exception cref="TableContractException">The source does not fit the table, or the keys differ.</exception>
+    public static (List<CatalogColumn> Columns, IReadOnlyList<string> Key) Settle(
+        TableName table, TableShape shape, TableDefinition? definition, IReadOnlyList<SourceColumn> source, WriteMode mode)
+    {
+        var key = Merges(mode) ? PrimaryKey(table, shape.PrimaryKey, definition) : [];
+        return (TableLoader.CheckContract(table, shape, source, mode, key), key);
+    }
+
+    /// <summary>The words for a key the source repeats, on every route: <c>key (id) = (9) appears more than once in the source; …</c>.</summary>
+    /// <param name="key">The key's columns.</param>
+    /// <param name="values">The repeated values, or <see langword="null"/> when unknown.</param>
+    /// <param name="mode">Upsert or InsertIgnore.</param>
+    public static string RepeatedKey(IReadOnlyList<string> key, IReadOnlyList<string>? values, WriteMode mode) =>
+        $"key ({string.Join(", ", key)}){(values is null ? string.Empty : $" = ({string.Join(", ", values)})")} appears more than once in the source; " +
+        $"WriteMode.{mode} takes {(mode == WriteMode.InsertIgnore ? "a new key" : "each key")} once.";
 }

@@ -34,7 +34,43 @@ internal sealed class PlatformRoute
 
     // ------------------------------------------------------------------ loads through the platform
 
-    public async Task<LoadResult> ImportAsync(TableName table, CsvSource source, WriteMode mode, TableDefinition? definition, CancellationToken cancellationToken)
+    public Task<LoadResult> ImportAsync(TableName table, CsvSource source, WriteMode mode, TableDefinition? definition, CancellationToken cancellationToken) =>
+        ImportCoreAsync(table, source, source.ToString(), mode, definition, shape: null, typed: null, cancellationToken);
+
+    /// <summary>
+    /// Imports typed rows as a CSV whose columns are named as the direct route names them (each field's first candidate the
+    /// table has) and checked with their .NET types, as the direct route checks them.
+    /// </summary>
+    public async Task<LoadResult> ImportRowsAsync(TableName table, RowLoadSource rows, WriteMode mode, TableDefinition? definition, CancellationToken cancellationToken)
+    {
+        RequireClient();
+        LoadDecisions.RequireDefinitionForDrop(table, mode, definition);
+        var shape = await ShapeAsync(table, mode, definition, cancellationToken).ConfigureAwait(false);
+        var typed = await rows.GetColumnsAsync(shape, definition, cancellationToken).ConfigureAwait(false);
+        var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        await using (spool.ConfigureAwait(false))
+        {
+            await CsvRows.WriteAsync(rows, [.. typed.Select(c => c.Name)], spool, cancellationToken).ConfigureAwait(false);
+            spool.Position = 0;
+            var csv = new CsvSource(spool, leaveOpen: true) { Compression = CsvCompression.None };
+            return await ImportCoreAsync(table, csv, rows.Description, mode, definition, shape, typed, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The table's shape as the direct route takes it: the catalog's (read through a query on the platform), or the
+    /// definition's for a table the load creates.
+    /// </summary>
+    private async Task<TableShape> ShapeAsync(TableName table, WriteMode mode, TableDefinition? definition, CancellationToken cancellationToken)
+    {
+        var target = new TableName(table.Schema ?? CivisWarehouseOptions.DefaultSchema, table.Name);
+        var catalog = mode == WriteMode.Drop ? null : await ReadShapeAsync(target, cancellationToken).ConfigureAwait(false);
+        return LoadDecisions.MustCreate(table, catalog, mode, definition) ? TableShape.FromDefinition(definition!) : catalog!;
+    }
+
+    private async Task<LoadResult> ImportCoreAsync(
+        TableName table, CsvSource source, string description, WriteMode mode, TableDefinition? definition, TableShape? shape, IReadOnlyList<SourceColumn>? typed,
+        CancellationToken cancellationToken)
     {
         var client = RequireClient();
         var delimiter = PlatformDelimiter(source.Delimiter, nameof(source));
@@ -44,16 +80,7 @@ internal sealed class PlatformRoute
                 $"The Civis CSV import reads only empty fields as NULL, so {source} cannot use the NULL marker '{source.NullMarker}' when loading through the Civis import API.");
         }
 
-        // The platform's catalog is out of reach before the import: the definition's key, by the same decision as the direct route.
-        var keys = LoadDecisions.PrimaryKey(table, catalogKey: null, definition);
-        if (LoadDecisions.Merges(mode) && keys.Count == 0)
-        {
-            throw new ArgumentException(
-                $"WriteMode.{mode} through the Civis import API needs a TableDefinition with a primary key: the platform matches rows on it.", nameof(definition));
-        }
-
         LoadDecisions.RequireDefinitionForDrop(table, mode, definition);
-
         if (mode == WriteMode.InsertIgnore)
         {
             // The merge needs the database parameter's connection: fail before uploading anything when it is missing.
@@ -62,11 +89,15 @@ internal sealed class PlatformRoute
 
         var started = Stopwatch.GetTimestamp();
         var schema = table.Schema ?? CivisWarehouseOptions.DefaultSchema;
+        var target = new TableName(schema, table.Name);
         var (databaseId, credentialId) = await ResolveDestinationAsync(client, cancellationToken).ConfigureAwait(false);
+
+        shape ??= await ShapeAsync(table, mode, definition, cancellationToken).ConfigureAwait(false);
 
         int fileId;
         bool gzip;
-        List<FileTableColumn>? tableColumns = null;
+        List<CatalogColumn> columns;
+        IReadOnlyList<string> keys;
         var raw = source.OpenRaw();
         await using (raw.ConfigureAwait(false))
         {
@@ -76,42 +107,14 @@ internal sealed class PlatformRoute
             {
                 if (!raw.CanSeek)
                 {
-                    // The upload needs the length up front (form post or parts); spool once, then detect and upload from the copy.
+                    // The upload needs the length up front (form post or parts); spool once, then read and upload the copy.
                     spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
                     await raw.CopyToAsync(spool, cancellationToken).ConfigureAwait(false);
                     spool.Position = 0;
                     upload = spool;
                 }
 
-                gzip = source.Compression switch
-                {
-                    CsvCompression.Gzip => true,
-                    CsvCompression.None => false,
-                    _ => await CsvFiles.StartsWithGzipAsync(upload, cancellationToken).ConfigureAwait(false),
-                };
-                if (mode == WriteMode.Upsert)
-                {
-                    // The platform's upsert would keep some row of a repeated key (or, on Redshift, which enforces no key, all of
-                    // them): fail first, as the direct route does.
-                    await CheckNoRepeatedKeyAsync(table, upload, gzip, source, definition!, keys, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (definition is not null)
-                {
-                    // The import reads tableColumns as the file's columns in file order: follow the header, not the definition.
-                    try
-                    {
-                        tableColumns = await FileColumnsAsync(table, upload, gzip, source, definition, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (CsvDataException e)
-                    {
-                        // Worded as the direct route words it (LoadRun.Fail): the same file fails the same way on both routes.
-                        const string Step = "reading the source's columns";
-                        throw new LoadException(
-                            $"Loading {source} into table {table} failed while {Step}: {e.Message} The table is unchanged.", source.ToString(), table, null, Step, e);
-                    }
-                }
-
+                (gzip, columns, keys) = await CheckSourceAsync(table, upload, source, description, shape, definition, typed, mode, cancellationToken).ConfigureAwait(false);
                 var name = $"{schema}.{table.Name}.csv{(gzip ? ".gz" : string.Empty)}";
                 var expiresAt = _options.TimeProvider.GetUtcNow() + _options.UploadLifetime;
                 fileId = await client.Files.UploadAsync(upload, name, expiresAt, cancellationToken).ConfigureAwait(false);
@@ -125,6 +128,11 @@ internal sealed class PlatformRoute
             }
         }
 
+        // The import reads tableColumns as the file's columns in file order: the contract check's order, the declared types.
+        var tableColumns = columns
+            .Select(c => new FileTableColumn { Name = c.Name, SqlType = definition?.Columns.FirstOrDefault(d => d.Name == c.Name)?.Type ?? c.DisplayType })
+            .ToList();
+        var declaredKeys = LoadDecisions.Merges(mode) ? keys : definition?.PrimaryKey ?? [];
         var request = new CsvImportCreateRequest
         {
             Name = $"Aqueduct load into {schema}.{table.Name}",
@@ -135,7 +143,7 @@ internal sealed class PlatformRoute
                 Table = table.Name,
                 RemoteHostId = databaseId,
                 CredentialId = credentialId,
-                PrimaryKeys = keys.Count == 0 ? null : [.. keys],
+                PrimaryKeys = declaredKeys.Count == 0 ? null : [.. declaredKeys],
             },
             FirstRowIsHeader = source.HasHeader,
             ColumnDelimiter = delimiter,
@@ -152,20 +160,71 @@ internal sealed class PlatformRoute
         }
 
         // InsertIgnore: the import API has no such mode. Import into a fresh staging table beside the target, then
-        // add the rows whose key is new in one transaction over the Redshift connection, and drop the staging table.
+        // add the rows whose key is new in one transaction over the warehouse's connection, and drop the staging table.
         var stage = new TableName(schema, $"aqueduct_stage_{Guid.NewGuid():N}");
         request.Destination.Table = stage.Name;
         request.ExistingTableRows = "drop";
         try
         {
             await RunImportAsync(client, request, cancellationToken).ConfigureAwait(false);
-            var (read, inserted) = await InsertNewRowsAsync(source.ToString(), table, new TableName(schema, table.Name), stage, definition!, [.. tableColumns!.Select(c => c.Name!)], cancellationToken).ConfigureAwait(false);
+            var (read, inserted) = await InsertNewRowsAsync(description, table, target, stage, definition, keys, [.. columns.Select(c => c.Name)], cancellationToken).ConfigureAwait(false);
             return new LoadResult(read, inserted, 0, read - inserted, Stopwatch.GetElapsedTime(started));
         }
         finally
         {
             await DropQuietlyAsync(stage).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Reads the source as the direct route does, with the same shared readers and decisions: gzip, the byte order mark, the
+    /// header, the contract check and the key; for an Upsert, a key the file repeats. The upload's position is left where it was.
+    /// </summary>
+    private static async Task<(bool Gzip, List<CatalogColumn> Columns, IReadOnlyList<string> Key)> CheckSourceAsync(
+        TableName table, Stream upload, CsvSource source, string description, TableShape shape, TableDefinition? definition, IReadOnlyList<SourceColumn>? typed,
+        WriteMode mode, CancellationToken cancellationToken)
+    {
+        var position = upload.Position;
+        var step = "reading the source's columns";
+        var (plain, gzip) = await CsvFiles.OpenPlainAsync(new NonClosingStream(upload), source.Compression, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var start = await CsvFiles.ReadStartAsync(plain, source.HasHeader, source.Delimiter, 81920, cancellationToken).ConfigureAwait(false);
+            var (columns, key) = LoadDecisions.Settle(table, shape, definition, typed ?? LoadDecisions.SourceColumns(start.Header, shape, definition), mode);
+            if (mode == WriteMode.Upsert)
+            {
+                // The platform's upsert would keep some row of a repeated key (or, on Redshift, which enforces no key, all of
+                // them): fail first, as the direct route does.
+                step = "checking for repeated keys";
+                var rest = new PrefixedStream(start.Rest, plain);
+                await using (rest.ConfigureAwait(false))
+                {
+                    await CheckNoRepeatedKeyAsync(table, source.Delimiter, description, rest, start.HeaderLines, columns, key, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return (gzip, columns, key);
+        }
+        catch (CsvDataException e)
+        {
+            // Worded as the direct route words it (LoadRun.Fail): the same file fails the same way on both routes.
+            throw new LoadException(
+                $"Loading {description} into table {table} failed while {step}: {e.Message} The table is unchanged.", description, table, null, step, e);
+        }
+        finally
+        {
+            await plain.DisposeAsync().ConfigureAwait(false);
+            upload.Position = position;
+        }
+    }
+
+    /// <summary>The table's shape from the catalogs, read through a query on the platform; <see langword="null"/> when there is no such table.</summary>
+    private async Task<TableShape?> ReadShapeAsync(TableName target, CancellationToken cancellationToken)
+    {
+        using var answer = new MemoryStream();
+        await ExportAsync(TableShape.CatalogQuery(target), answer, new CsvExportOptions { Compression = CsvCompression.None }, cancellationToken).ConfigureAwait(false);
+        answer.Position = 0;
+        return await TableShape.FromCatalogCsvAsync(answer, target, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task RunImportAsync(CivisClient client, CsvImportCreateRequest request, CancellationToken cancellationToken)
@@ -178,11 +237,12 @@ internal sealed class PlatformRoute
     }
 
     private async Task<(long Read, long Inserted)> InsertNewRowsAsync(
-        string source, TableName table, TableName target, TableName stage, TableDefinition definition, IReadOnlyList<string> fileColumns, CancellationToken cancellationToken)
+        string source, TableName table, TableName target, TableName stage, TableDefinition? definition, IReadOnlyList<string> key, IReadOnlyList<string> fileColumns,
+        CancellationToken cancellationToken)
     {
         // The staging table has the file's columns only; the target's other columns take their defaults.
         var columns = string.Join(", ", fileColumns.Select(TableName.QuoteIdentifier));
-        var keys = definition.PrimaryKey.Select(TableName.QuoteIdentifier).ToList();
+        var keys = key.Select(TableName.QuoteIdentifier).ToList();
         var match = string.Join(" AND ", keys.Select(k => $"t.{k} = s.{k}"));
 
         // Plain SQL both Redshift and PostgreSQL accept: no ON CONFLICT, no MERGE. A new key the CSV repeats has no single
@@ -209,7 +269,8 @@ internal sealed class PlatformRoute
                     step = "creating the table";
                     if (!await TableExistsAsync(connection, target, TimeoutSeconds, cancellationToken).ConfigureAwait(false))
                     {
-                        await ExecuteAsync(connection, definition.ToCreateTableSql(target), TimeoutSeconds, cancellationToken).ConfigureAwait(false);
+                        var create = definition?.ToCreateTableSql(target) ?? throw new InvalidOperationException($"Table {table} does not exist; pass a TableDefinition to create it.");
+                        await ExecuteAsync(connection, create, TimeoutSeconds, cancellationToken).ConfigureAwait(false);
                     }
 
                     step = "counting the staged rows";
@@ -227,9 +288,9 @@ internal sealed class PlatformRoute
                         {
                             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                             {
-                                var values = string.Join(", ", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)));
+                                var values = Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty).ToList();
                                 throw new LoadException(
-                                    $"Loading {source} into table {table} failed while {step}: key ({string.Join(", ", definition.PrimaryKey)}) = ({values}) appears more than once in the source; WriteMode.InsertIgnore takes a new key once. The table is unchanged.",
+                                    $"Loading {source} into table {table} failed while {step}: {LoadDecisions.RepeatedKey(key, values, WriteMode.InsertIgnore)} The table is unchanged.",
                                     source, table, null, step, null);
                             }
                         }
@@ -317,13 +378,12 @@ internal sealed class PlatformRoute
         var download = await client.Files.OpenReadAsync(fileId, cancellationToken).ConfigureAwait(false);
         await using (download.ConfigureAwait(false))
         {
-            var (data, start) = await PrefixedStream.PeekAsync(download, CsvFiles.GzipSignatureLength, cancellationToken).ConfigureAwait(false);
-            var isGzip = CsvFiles.IsGzip(start.Span);
+            var (data, isGzip) = await CsvFiles.DetectGzipAsync(new NonClosingStream(download), CsvCompression.Auto, cancellationToken).ConfigureAwait(false);
             var wantGzip = options.Compression == CsvCompression.Gzip;
 
             // Read the plain CSV (to count its records) and write what the caller asked for: gzip passes through
             // untouched, plain is decompressed, and a plain download is compressed when gzip is asked for.
-            Stream plain = isGzip ? new GZipStream(wantGzip ? new CopyingReadStream(data, destination) : data, CompressionMode.Decompress) : data;
+            Stream plain = isGzip ? new GzipCheckedStream(wantGzip ? new CopyingReadStream(data, destination) : data) : data;
             Stream? compressor = !isGzip && wantGzip ? new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true) : null;
             var writer = isGzip && wantGzip ? null : compressor ?? destination;
             var scanner = default(CsvScanner);
@@ -404,89 +464,28 @@ internal sealed class PlatformRoute
         return (_databaseId, _credentialId);
     }
 
-    /// <summary>Reads the CSV once for a key it repeats; the stream's position is left where it was.</summary>
+    /// <summary>Reads the records after the header for a key they repeat.</summary>
     /// <exception cref="LoadException">A key appears twice; the message names it and the line of its second record.</exception>
     private static async Task CheckNoRepeatedKeyAsync(
-        TableName table, Stream upload, bool gzip, CsvSource source, TableDefinition definition, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+        TableName table, char delimiter, string source, Stream records, int headerLines, IReadOnlyList<CatalogColumn> columns, IReadOnlyList<string> key,
+        CancellationToken cancellationToken)
     {
-        var position = upload.Position;
-        var plain = gzip ? new GZipStream(upload, CompressionMode.Decompress, leaveOpen: true) : upload;
-        try
+        // The contract check has put every key column in the source: it is in the file at its index among the columns.
+        int[] indexes = [.. key.Select(k => columns.ToList().FindIndex(c => c.Name == k))];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var (record, recordLine) in CsvRows.ReadRecordsAsync(records, delimiter, cancellationToken).ConfigureAwait(false))
         {
-            int[]? indexes = source.HasHeader ? null : [.. keys.Select(k => definition.Columns.ToList().FindIndex(c => c.Name == k))];
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            await foreach (var (record, line) in CsvRows.ReadRecordsAsync(plain, source.Delimiter, cancellationToken).ConfigureAwait(false))
+            var values = indexes.Select(i => i < record.Count ? record[i].Text : string.Empty).ToList();
+            if (!seen.Add(string.Join('\u0001', values)))
             {
-                if (indexes is null)
-                {
-                    // The header passed the contract check already, or will: a key missing from it is reported there.
-                    indexes = [.. keys.Select(k => record.FindIndex(f => f.Text == k))];
-                    if (indexes.Any(i => i < 0))
-                    {
-                        return;
-                    }
-
-                    continue;
-                }
-
-                var values = indexes.Select(i => i < record.Count ? record[i].Text : string.Empty).ToList();
-                if (!seen.Add(string.Join('\u0001', values)))
-                {
-                    const string Step = "checking for repeated keys";
-                    throw new LoadException(
-                        $"Loading {source} into table {table} failed at line {line.ToString(System.Globalization.CultureInfo.InvariantCulture)} while {Step}: " +
-                        $"key ({string.Join(", ", keys)}) = ({string.Join(", ", values)}) appears more than once in the source; WriteMode.Upsert takes each key once. The table is unchanged.",
-                        source.ToString(), table, line, Step, null);
-                }
+                const string Step = "checking for repeated keys";
+                var line = recordLine + headerLines;
+                throw new LoadException(
+                    $"Loading {source} into table {table} failed at line {line.ToString(System.Globalization.CultureInfo.InvariantCulture)} while {Step}: " +
+                    $"{LoadDecisions.RepeatedKey(key, values, WriteMode.Upsert)} The table is unchanged.",
+                    source, table, line, Step, null);
             }
         }
-        finally
-        {
-            if (gzip)
-            {
-                await plain.DisposeAsync().ConfigureAwait(false);
-            }
-
-            upload.Position = position;
-        }
-    }
-
-    /// <summary>The declared columns in the order of the CSV's header (or the definition's order without a header).</summary>
-    /// <exception cref="TableContractException">The header names a column the definition does not declare.</exception>
-    private static async Task<List<FileTableColumn>> FileColumnsAsync(
-        TableName table, Stream upload, bool gzip, CsvSource source, TableDefinition definition, CancellationToken cancellationToken)
-    {
-        var declared = definition.Columns.Select(c => new FileTableColumn { Name = c.Name, SqlType = c.Type }).ToList();
-        if (!source.HasHeader)
-        {
-            return declared;
-        }
-
-        var position = upload.Position;
-        List<string>? header;
-        var reader = gzip ? new GZipStream(upload, CompressionMode.Decompress, leaveOpen: true) : upload;
-        try
-        {
-            header = await CsvFiles.ReadHeaderAsync(reader, source.Delimiter, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (gzip)
-            {
-                await reader.DisposeAsync().ConfigureAwait(false);
-            }
-
-            upload.Position = position;
-        }
-
-        if (header is null)
-        {
-            return declared;
-        }
-
-        var shape = TableShape.FromDefinition(definition);
-        var matched = TableLoader.CheckContract(table, shape, [.. header.Select(name => new SourceColumn(name, null))], WriteMode.Append, []);
-        return [.. matched.Select(column => declared.First(c => c.Name == column.Name))];
     }
 
     private static string PlatformDelimiter(char delimiter, string parameter) => delimiter switch

@@ -2,7 +2,7 @@
 namespace Aqueduct.Civis.Data;
 
 /// <summary>A read-only stream that returns some bytes already read, then the rest of the inner stream.</summary>
-internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : ReadOnlyStream
+internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : ReadOnlyStream(inner, ownsInner: true)
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
 
@@ -35,7 +35,7 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) 
             return TakePrefix(buffer);
         }
 
-        return inner.Read(buffer);
+        return Inner.Read(buffer);
     }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -45,23 +45,7 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) 
             return ValueTask.FromResult(TakePrefix(buffer.Span));
         }
 
-        return inner.ReadAsync(buffer, cancellationToken);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await inner.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
+        return Inner.ReadAsync(buffer, cancellationToken);
     }
 
     private int TakePrefix(Span<byte> buffer)

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Aqueduct.Civis.Api;
 using Aqueduct.Civis.Api.Internal;
 using Aqueduct.Civis.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Aqueduct.Civis.Tests.Api;
@@ -205,24 +204,6 @@ public sealed class EndpointTests : IAsyncLifetime
         await _client.Services.DeleteTokenAsync(77, token.Id!.Value, Ct);
         Assert.Empty(await ToListAsync(_client.Services.ListTokensAsync(77, Ct)));
         await ToListAsync(_client.Services.ListAsync(Ct));
-        AssertEveryCallIsInTheOperationTable();
-    }
-
-    [Fact]
-    public async Task AddCivisClient_Configured_ResolvesOneSingletonThatWorks()
-    {
-        var services = new ServiceCollection();
-        services.AddCivisClient(o =>
-        {
-            o.BaseAddress = _api.BaseAddress;
-            o.ApiKey = _api.ApiKey;
-            o.JobId = 5;
-        });
-        await using var provider = services.BuildServiceProvider();
-        var client = provider.GetRequiredService<CivisClient>();
-        Assert.Same(client, provider.GetRequiredService<CivisClient>());
-        Assert.NotNull((await client.Users.GetMeAsync(Ct)).Id);
-        Assert.Equal("5", _api.Requests[^1].Headers["X-Civis-Job-ID"]);
         AssertEveryCallIsInTheOperationTable();
     }
 }

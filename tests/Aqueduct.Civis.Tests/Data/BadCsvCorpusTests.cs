@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using Aqueduct.Civis.Tests.Infrastructure;
 using static Aqueduct.Civis.Tests.Data.TestCsv;
@@ -141,16 +140,6 @@ public sealed class BadCsvCorpusTests(PostgresDatabaseFixture db) : IClassFixtur
 
     private static string Many(int rows) => $"{Header}\n" + string.Concat(Enumerable.Range(10, rows).Select(i => $"{i},standard,{i}\n"));
 
-    private static byte[] Gzip(string text)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(Utf8(text));
-        }
-
-        return output.ToArray();
-    }
 
     private static byte[] Cut(byte[] bytes) => bytes[..(bytes.Length / 2)];
 

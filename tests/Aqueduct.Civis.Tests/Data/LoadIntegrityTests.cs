@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using Aqueduct.Civis.Tests.Infrastructure;
 using Npgsql;
@@ -22,16 +21,6 @@ public sealed class LoadIntegrityTests(PostgresDatabaseFixture db) : IClassFixtu
     private async Task AssertUnchangedAsync(TableName table, List<string> before) =>
         Assert.Equal(before, await RowsAsync(db.DataSource, $"SELECT * FROM {table} ORDER BY 1"));
 
-    private static byte[] Gzip(string text)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(Encoding.UTF8.GetBytes(text));
-        }
-
-        return output.ToArray();
-    }
 
     private static string TempFile(byte[] bytes, string extension = ".csv.gz")
     {
@@ -319,43 +308,4 @@ public sealed class LoadIntegrityTests(PostgresDatabaseFixture db) : IClassFixtu
     }
 
     private sealed record Trip(int TripId, string BikeType, double Distance);
-
-    /// <summary>A stream of one byte repeated without end, counting what was read.</summary>
-    private sealed class EndlessStream(byte value) : Stream
-    {
-        public long BytesRead { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            // Far past any sane header: a reader that gets here has no cap (and would exhaust memory).
-            if (BytesRead > 64 << 20)
-            {
-                throw new InvalidOperationException("The loader read 64 MiB looking for the end of the header.");
-            }
-
-            buffer.AsSpan(offset, count).Fill(value);
-            BytesRead += count;
-            return count;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }

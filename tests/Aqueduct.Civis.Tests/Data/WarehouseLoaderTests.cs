@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Aqueduct.Civis.Api;
 using Aqueduct.Civis.Testing;
 using Aqueduct.Civis.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static Aqueduct.Civis.Tests.Data.TestCsv;
 using static Aqueduct.Civis.Tests.Environment.TestEnvironments;
@@ -31,7 +30,14 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
         options.PollInterval = TimeSpan.FromMilliseconds(5);
         options.PollMaxInterval = TimeSpan.FromMilliseconds(20);
         _client = new CivisClient(options);
+
+        // The platform route reads the catalogs through a SQL script: the fake runs its query on this class's database.
+        _api.SqlExportHandler = RunOn(db.DataSource);
     }
+
+    /// <summary>An existing table without a primary key, as a load that names no definition needs.</summary>
+    private Task CreateTripsAsync() =>
+        ExecuteAsync(db.DataSource, "CREATE TABLE IF NOT EXISTS trips (trip_id integer, bike_type varchar(32), \"Start Station\" text)");
 
     public async ValueTask DisposeAsync() => await _api.DisposeAsync();
 
@@ -55,22 +61,6 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
     {
         await using var warehouses = Warehouses(dev);
         Assert.Equal(expected, Loader(warehouses).GetRoute(warehouse));
-    }
-
-    [Fact]
-    public async Task AddWarehouseLoader_WithCivisClient_ResolvesLoaderThatReachesPlatform()
-    {
-        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
-        services.AddSingleton(Create(("REDSHIFT_URI", db.ConnectionString)));
-        services.AddSingleton(_client);
-        services.AddWarehouseLoader(o => (o.RedshiftDatabaseId, o.CredentialId) = (7, 9));
-        await using var provider = services.BuildServiceProvider();
-
-        var loader = provider.GetRequiredService<WarehouseLoader>();
-        await loader.LoadCsvAsync(Warehouse.Redshift, TableName.Parse("trips"), From("trip_id\n1\n"), WriteMode.Append, cancellationToken: Ct);
-
-        Assert.Equal(WarehouseRoute.CivisPlatform, loader.GetRoute(Warehouse.Redshift));
-        Assert.Equal(7, (int?)Assert.Single(_api.CsvImportRuns).Import["destination"]!["remoteHostId"]);
     }
 
     [Theory]
@@ -126,7 +116,7 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
         Assert.Equal(
             ["trip_id:integer", "bike_type:varchar(32)", "Start Station:text"],
             import["tableColumns"]!.AsArray().Select(c => $"{c!["name"]}:{c["sqlType"]}"));
-        Assert.Equal(0L, await ScalarAsync<long>(db.DataSource, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'trips'"));
+        Assert.Equal(0L, await ScalarAsync<long>(db.DataSource, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'bikeshare'"));
     }
 
     [Theory]
@@ -151,6 +141,7 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
     {
         await using var warehouses = Warehouses(dev: false);
         var gzip = Gzip("trip_id,bike_type,Start Station\n1,classic,A\n");
+        await CreateTripsAsync();
 
         await Loader(warehouses).LoadCsvAsync(Warehouse.Redshift, TableName.Parse("trips"), new CsvSource(new NonSeekableStream(gzip)), WriteMode.Append, cancellationToken: Ct);
 
@@ -159,6 +150,9 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
         Assert.Equal("gzip", (string?)run.Import["compression"]);
         Assert.Equal("comma", (string?)run.Import["columnDelimiter"]);
         Assert.Null(run.Import["destination"]!["primaryKeys"]);
+        Assert.Equal(
+            ["trip_id:integer", "bike_type:character varying(32)", "Start Station:text"],
+            run.Import["tableColumns"]!.AsArray().Select(c => $"{c!["name"]}:{c["sqlType"]}"));
     }
 
     [Fact]
@@ -172,6 +166,7 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
         var csv = "trip_id,bike_type,Start Station\n" + string.Concat(Enumerable.Range(1, 50).Select(i => $"{i},electric,Station {i}\n"));
         var path = Path.Combine(Path.GetTempPath(), $"aqueduct-{Guid.NewGuid():N}.csv");
         await File.WriteAllTextAsync(path, csv, Ct);
+        await CreateTripsAsync();
         try
         {
             var loader = new WarehouseLoader(warehouses, new CivisClient(options), new WarehouseLoaderOptions { RedshiftDatabaseId = 7, CredentialId = 9 });
@@ -209,7 +204,7 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
             Warehouse.Redshift, TableName.Parse("trips"), From("trip_id,\"end station\"\n1,B\n"), WriteMode.Append, Trips, Ct));
 
         Assert.Contains("\"end station\"", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(_api.Requests, r => r.Path.StartsWith("/files", StringComparison.Ordinal));
+        Assert.DoesNotContain(_api.Requests, IsUpload);
     }
 
     [Fact]
@@ -220,11 +215,13 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
         var credential = await _client.Credentials.GetDefaultDatabaseCredentialAsync(Ct);
         var loader = Loader(warehouses, new WarehouseLoaderOptions { RedshiftDatabaseName = database.Name! });
         var lookups = _api.Requests.Count(r => r.Path is "/databases" or "/credentials");
+        await CreateTripsAsync();
 
         await loader.LoadCsvAsync(Warehouse.Redshift, TableName.Parse("trips"), From("trip_id\n1\n"), WriteMode.Append, cancellationToken: Ct);
         await loader.LoadCsvAsync(Warehouse.Redshift, TableName.Parse("trips"), From("trip_id\n2\n"), WriteMode.Append, cancellationToken: Ct);
 
         Assert.Equal(lookups + 2, _api.Requests.Count(r => r.Path is "/databases" or "/credentials"));
+        Assert.Equal(2, _api.CsvImportRuns.Count);
         Assert.All(_api.CsvImportRuns, run =>
         {
             Assert.Equal(database.Id, (int?)run.Import["destination"]!["remoteHostId"]);
@@ -236,7 +233,8 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
     public async Task LoadCsvAsync_ImportRunFails_ThrowsWithRunError()
     {
         await using var warehouses = Warehouses(dev: false);
-        _api.RunOutcome = FakeRunOutcome.Failed("Line 3: value too long for type character varying(32)");
+        await CreateTripsAsync();
+        _api.CsvImportHandler = (_, _) => throw new InvalidOperationException("Line 3: value too long for type character varying(32)");
 
         var error = await Assert.ThrowsAsync<CivisRunFailedException>(() =>
             Loader(warehouses).LoadCsvAsync(Warehouse.Redshift, TableName.Parse("trips"), From("trip_id\n1\n"), WriteMode.Append, cancellationToken: Ct));
@@ -249,7 +247,9 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
     public async Task LoadCsvAsync_CancelledWhileImportRuns_CancelsTheRun()
     {
         await using var warehouses = Warehouses(dev: false);
-        _api.RunOutcome = new FakeRunOutcome { PollsUntilDone = int.MaxValue };
+        await CreateTripsAsync();
+        var release = new TaskCompletionSource();
+        _api.CsvImportHandler = (_, _) => release.Task; // holds the import run in "running"
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
         var load = Loader(warehouses).LoadCsvAsync(Warehouse.Redshift, TableName.Parse("trips"), From("trip_id\n1\n"), WriteMode.Append, cancellationToken: cancel.Token);
@@ -261,6 +261,7 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => load);
+        release.SetResult();
         var run = Assert.Single(_api.CsvImportRuns);
         Assert.Contains(_api.Requests, r => r.Method == "DELETE" && r.Path == $"/imports/files/csv/{run.ImportId}/runs/{run.RunId}");
     }
@@ -291,14 +292,16 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
     }
 
     [Fact]
-    public async Task LoadCsvAsync_UpsertWithoutPrimaryKey_ThrowsBeforeUploading()
+    public async Task LoadCsvAsync_UpsertTableWithoutPrimaryKey_ThrowsContractErrorBeforeUploading()
     {
         await using var warehouses = Warehouses(dev: false);
+        await CreateTripsAsync();
 
-        await Assert.ThrowsAsync<ArgumentException>(() =>
+        var error = await Assert.ThrowsAsync<TableContractException>(() =>
             Loader(warehouses).LoadCsvAsync(Warehouse.Redshift, TableName.Parse("trips"), From("trip_id\n1\n"), WriteMode.Upsert, cancellationToken: Ct));
 
-        Assert.Empty(_api.Requests);
+        Assert.Contains("WriteMode.Upsert needs a primary key and the table has none", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_api.Requests, IsUpload);
     }
 
     [Fact]
@@ -382,6 +385,7 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
     public async Task ExportCsvAsync_RedshiftInProduction_RunsSqlScriptAndStreamsPlainCsv()
     {
         await using var warehouses = Warehouses(dev: false);
+        _api.SqlExportHandler = null; // serves SqlExportCsv
         _api.SqlExportCsv = "a|b\n1|x\n2|\"y\nz\"\n";
         using var output = new MemoryStream();
 
@@ -402,6 +406,7 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
     public async Task ExportCsvAsync_GzipRequested_PassesPlatformGzipThrough()
     {
         await using var warehouses = Warehouses(dev: false);
+        _api.SqlExportHandler = null; // serves SqlExportCsv
         _api.SqlExportCsv = "a,b\n1,x\n";
         using var output = new MemoryStream();
 
@@ -418,6 +423,7 @@ public sealed class WarehouseLoaderTests(PostgresDatabaseFixture db) : IClassFix
     {
         await using var warehouses = Warehouses(dev: false);
         _api.SqlExportCompression = "none";
+        _api.SqlExportHandler = null; // serves SqlExportCsv
         _api.SqlExportCsv = "a\n1\n2\n3\n";
         var path = Path.Combine(Path.GetTempPath(), $"aqueduct-{Guid.NewGuid():N}.csv.gz");
         try

@@ -87,11 +87,23 @@ public class CivisEnvironmentTests
     }
 
     [Fact]
-    public void GetString_UpperCasedNameFirst_ThenAsWritten()
+    public void GetString_CaseSensitiveSourceWithBothSpellings_TakesUpperCasedName()
     {
-        var env = Create(("MY_SCHEMA", "upper"));
+        // On a case-insensitive source both spellings are one key and the order cannot show: this source keeps them apart.
+        var env = CreateCaseSensitive(("MY_SCHEMA", "upper"), ("my_schema", "as-written"));
+
         Assert.Equal("upper", env.GetString("my_schema"));
         Assert.Equal("MY_SCHEMA", env.FindVariable("my_schema"));
+    }
+
+    [Fact]
+    public void GetString_CaseSensitiveSourceWithOnlyNameAsWritten_FallsBackToIt()
+    {
+        var env = CreateCaseSensitive(("My_Schema", "as-written"));
+
+        Assert.Equal("as-written", env.GetString("My_Schema"));
+        Assert.Equal("My_Schema", env.FindVariable("My_Schema"));
+        Assert.Null(env.GetString("my_schema"));
         Assert.Null(env.GetString("other"));
     }
 
@@ -206,8 +218,17 @@ public class CivisEnvironmentTests
     }
 
     [Fact]
-    public void Require_AllPresent_DoesNotThrow() =>
-        Create(("A", "1"), ("B", "2")).Require("A", new RequiredVariable("b", "Missing b"));
+    public void Require_AllPresent_DoesNotThrowWhereTheSameListWithOneMissingThrows()
+    {
+        RequiredVariable[] required = ["A", new RequiredVariable("b", "Missing b")];
+
+        var present = Record.Exception(() => Create(("A", "1"), ("B", "2")).Require(required));
+        var missing = Assert.Throws<CivisEnvironmentException>(() => Create(("A", "1"), ("B", "")).Require(required));
+
+        Assert.Null(present);
+        Assert.Equal(["b"], missing.VariableNames);
+        Assert.Contains("b: Missing b", missing.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Require_SeveralMissing_ReportsEveryOneWithItsMessage()

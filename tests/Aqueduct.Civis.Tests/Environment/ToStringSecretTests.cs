@@ -71,7 +71,7 @@ public sealed class ToStringSecretTests(PostgresServerFixture serverFixture)
     };
 
     [Fact]
-    public void EveryPublicTypeWithAToString_IsCoveredHere()
+    public void ToString_EveryPublicTypeThatOverridesIt_IsCoveredHere()
     {
         var types = new[] { typeof(CivisEnvironment).Assembly, typeof(PostgresServer).Assembly }
             .SelectMany(a => a.GetExportedTypes())

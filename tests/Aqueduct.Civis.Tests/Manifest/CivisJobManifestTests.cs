@@ -168,7 +168,7 @@ public class CivisJobManifestTests
     }
 
     [Fact]
-    public void IsSameJob_SameNameAndImage_IsTheJob_OtherwiseNot()
+    public void IsSameJob_NameImageAndArchivedState_MatchOnlyTheSameLiveJob()
     {
         var manifest = CivisJobManifest.Parse(ManifestTexts.Full);
         using var archived = JsonDocument.Parse("true");
@@ -203,7 +203,7 @@ public class CivisJobManifestTests
     }
 
     [Fact]
-    public void PlatformNames_AreTheSpecsTypes()
+    public void PlatformNames_EveryParameterType_AreTheSpecsTypesAndParseBack()
     {
         Assert.Equal(
             ["string", "multi_line_string", "integer", "float", "bool", "file", "database", "credential_custom", "credential_redshift", "credential_aws"],

@@ -31,7 +31,7 @@ public class CivisJobParametersTests
     }
 
     [Fact]
-    public void GetInt32_NotSet_ReadsTheDefault_AndSet_ReadsTheVariable()
+    public void GetInt32_NotSetThenSet_ReadsTheDefaultThenTheVariable()
     {
         Assert.Equal(500, Read().GetInt32("batch_size"));
         Assert.Equal(20, Read(("BATCH_SIZE", "20")).GetInt32("batch_size"));

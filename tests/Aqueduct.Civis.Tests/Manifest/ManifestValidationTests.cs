@@ -348,7 +348,7 @@ public class ManifestValidationTests
     }
 
     [Fact]
-    public void ReferenceToError_KeepsTheLocationForADeployTimeProblem()
+    public void ToError_DatabaseReference_KeepsTheLocationForADeployTimeProblem()
     {
         var manifest = CivisJobManifest.Parse(ManifestTexts.Full);
         var database = manifest.References.Single(r => r.Kind == CivisReferenceKind.Database);

@@ -46,7 +46,7 @@ public class ShippedManifestTests
     }
 
     [Fact]
-    public async Task TemplateEnvExample_IsGeneratedFromItsManifest()
+    public async Task EnvExample_Template_IsGeneratedFromItsManifest()
     {
         var manifest = CivisJobManifest.Load(TemplateManifest);
         var envExample = await File.ReadAllTextAsync(Path.Combine(DotnetCli.RepositoryRoot, "templates", "civis-job", ".env.example"), TestContext.Current.CancellationToken);
@@ -69,7 +69,7 @@ public class ShippedManifestTests
     [Theory]
     [InlineData("templates/civis-job/src/MyJob/MyJob.csproj")]
     [InlineData("samples/Bikeshare/Bikeshare.csproj")]
-    public async Task ContainerPublishing_PutsTheJobOutsideAppAsANonRootUser(string project)
+    public async Task ContainerPublish_ShippedProject_PutsTheJobOutsideAppAsANonRootUser(string project)
     {
         var text = await File.ReadAllTextAsync(Path.Combine(DotnetCli.RepositoryRoot, project), TestContext.Current.CancellationToken);
 

@@ -49,7 +49,7 @@ public sealed class TemplateManifestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TemplateDockerfile_KeepsTheJobOutsideAppAndRunsAsANonRootUser()
+    public async Task Dockerfile_Template_KeepsTheJobOutsideAppAndRunsAsANonRootUser()
     {
         // Read from the template itself: a job made with --aqueduct-path (project references) has no Dockerfile.
         const string JobName = "MyJob";

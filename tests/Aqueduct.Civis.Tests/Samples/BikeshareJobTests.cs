@@ -191,6 +191,7 @@ public sealed class BikeshareJobTests(PostgresDatabaseFixture database) : IClass
     {
         var ct = TestContext.Current.CancellationToken;
         await using var api = await FakeCivisApi.StartAsync(cancellationToken: ct);
+        api.SqlExportHandler = Aqueduct.Civis.Tests.Data.TestCsv.RunOn(database.DataSource); // the platform route reads the catalogs by SQL
         api.CsvImportHandler = async (run, token) =>
         {
             var destination = run.Import["destination"]!;

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Aqueduct.Civis.Testing;
 using Aqueduct.Civis.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static Aqueduct.Civis.Tests.Data.TestCsv;
 using static Aqueduct.Civis.Tests.Environment.TestEnvironments;
@@ -25,44 +24,42 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
         _api = await FakeCivisApi.StartAsync(cancellationToken: Ct);
 
         // The fake platform does the work against this class's database: imports load the uploaded CSV, SQL exports run the query.
-        _api.CsvImportHandler = async (run, ct) =>
-        {
-            var destination = run.Import["destination"]!;
-            var table = new TableName((string?)destination["schema"], (string)destination["table"]!);
-            var columns = run.Import["tableColumns"]!.AsArray().Select(c => new ColumnDefinition((string)c!["name"]!, (string)c["sqlType"]!));
-            var keys = destination["primaryKeys"]?.AsArray().Select(k => (string)k!).ToList();
-            var mode = (string?)run.Import["existingTableRows"] switch { "drop" => WriteMode.Drop, "truncate" => WriteMode.Truncate, "fail" => WriteMode.Fail, _ => WriteMode.Append };
-            var csv = new CsvSource(new MemoryStream(run.Files[0]!)) { HasHeader = (bool)run.Import["firstRowIsHeader"]! };
-            await db.DataSource.LoadCsvAsync(table, csv, mode, new TableDefinition(columns, keys), ct);
-        };
-        _api.SqlExportHandler = script =>
-        {
-            using var connection = db.DataSource.OpenConnection();
-            using var export = connection.BeginTextExport($"COPY ({(string)script["sql"]!}) TO STDOUT (FORMAT csv, HEADER)");
-            return export.ReadToEnd();
-        };
+        _api.CsvImportHandler = ImportInto(db.DataSource);
+        _api.SqlExportHandler = RunOn(db.DataSource);
     }
 
     public async ValueTask DisposeAsync() => await _api.DisposeAsync();
 
-    /// <summary>The job, written once: load a CSV into both warehouses, export a query to a file, read typed rows.</summary>
+    /// <summary>
+    /// The job, written once: load a CSV into both warehouses, merge a second CSV and typed rows on the table's own key (no
+    /// definition: the catalog's key on every route), export a query from each to a file, read typed rows from each.
+    /// </summary>
     private static async Task<(string Exported, List<DoorTrip> Rows)> JobBodyAsync(CivisWarehouse postgres, CivisWarehouse redshift, string suffix, CancellationToken ct)
     {
         const string Csv = "trip_id,bike_type\n1,electric\n2,classic\n";
-        await postgres.LoadCsvAsync(TableName.Parse($"door_pg_{suffix}"), From(Csv), WriteMode.Drop, Trips, ct);
-        await redshift.LoadCsvAsync(TableName.Parse($"door_rs_{suffix}"), From(Csv), WriteMode.Drop, Trips, ct);
+        var exported = new StringBuilder();
+        var rows = new List<DoorTrip>();
+        foreach (var (door, table) in new[] { (postgres, $"door_pg_{suffix}"), (redshift, $"door_rs_{suffix}") })
+        {
+            await door.LoadCsvAsync(TableName.Parse(table), From(Csv), WriteMode.Drop, Trips, ct);
+            await door.LoadCsvAsync(TableName.Parse(table), From("bike_type,trip_id\ncargo,2\n"), WriteMode.Upsert, cancellationToken: ct);
+            await door.LoadAsync(TableName.Parse(table), [new DoorTrip { TripId = 3, BikeType = "smart" }], WriteMode.Upsert, cancellationToken: ct);
 
-        var path = Path.Combine(Path.GetTempPath(), $"door-{suffix}-{Guid.NewGuid():N}.csv");
-        try
-        {
-            await redshift.ExportCsvAsync($"SELECT trip_id, bike_type FROM door_rs_{suffix} ORDER BY trip_id", path, cancellationToken: ct);
-            var rows = await postgres.QueryAsync<DoorTrip>($"SELECT trip_id, bike_type FROM door_pg_{suffix} ORDER BY trip_id", ct).ToListAsync(ct);
-            return (await File.ReadAllTextAsync(path, ct), rows);
+            var path = Path.Combine(Path.GetTempPath(), $"door-{suffix}-{Guid.NewGuid():N}.csv");
+            try
+            {
+                await door.ExportCsvAsync($"SELECT trip_id, bike_type FROM {table} ORDER BY trip_id", path, cancellationToken: ct);
+                exported.Append(await File.ReadAllTextAsync(path, ct));
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+
+            rows.AddRange(await door.QueryAsync<DoorTrip>($"SELECT trip_id, bike_type FROM {table} ORDER BY trip_id", ct).ToListAsync(ct));
         }
-        finally
-        {
-            File.Delete(path);
-        }
+
+        return (exported.ToString(), rows);
     }
 
     private (string, string?)[] Uris() => [("POSTGRES_URI", db.ConnectionString), ("REDSHIFT_URI", db.ConnectionString)];
@@ -71,10 +68,12 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
 
     private async Task AssertJobResultAsync((string Exported, List<DoorTrip> Rows) result, string suffix)
     {
-        Assert.Equal("trip_id,bike_type\n1,electric\n2,classic\n", result.Exported);
-        Assert.Equal([(1, "electric"), (2, "classic")], result.Rows.Select(r => (r.TripId, r.BikeType)));
-        Assert.Equal(["1|electric", "2|classic"], await RowsAsync(db.DataSource, $"SELECT * FROM door_pg_{suffix} ORDER BY 1"));
-        Assert.Equal(["1|electric", "2|classic"], await RowsAsync(db.DataSource, $"SELECT * FROM door_rs_{suffix} ORDER BY 1"));
+        const string Exported = "trip_id,bike_type\n1,electric\n2,cargo\n3,smart\n";
+        Assert.Equal(Exported + Exported, result.Exported);
+        (int, string)[] expected = [(1, "electric"), (2, "cargo"), (3, "smart")];
+        Assert.Equal([.. expected, .. expected], result.Rows.Select(r => (r.TripId, r.BikeType)));
+        Assert.Equal(["1|electric", "2|cargo", "3|smart"], await RowsAsync(db.DataSource, $"SELECT * FROM door_pg_{suffix} ORDER BY 1"));
+        Assert.Equal(["1|electric", "2|cargo", "3|smart"], await RowsAsync(db.DataSource, $"SELECT * FROM door_rs_{suffix} ORDER BY 1"));
     }
 
     [Fact]
@@ -101,8 +100,11 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
 
         await AssertJobResultAsync(result, "prod");
         Assert.Equal((WarehouseRoute.Copy, WarehouseRoute.CivisPlatform), (postgres.Route, redshift.Route));
-        var import = Assert.Single(_api.CsvImportRuns).Import;
-        Assert.Equal(("door_rs_prod", 7, 9), ((string?)import["destination"]!["table"], (int?)import["destination"]!["remoteHostId"], (int?)import["destination"]!["credentialId"]));
+        // Redshift's three loads are imports (drop, upsert of the CSV, upsert of the typed rows); Postgres's are direct.
+        Assert.Equal(["drop", "upsert", "upsert"], _api.CsvImportRuns.Select(r => (string?)r.Import["existingTableRows"]));
+        Assert.All(_api.CsvImportRuns, run => Assert.Equal(
+            ("door_rs_prod", 7, 9), ((string?)run.Import["destination"]!["table"], (int?)run.Import["destination"]!["remoteHostId"], (int?)run.Import["destination"]!["credentialId"])));
+        Assert.Equal(["trip_id"], _api.CsvImportRuns[1].Import["destination"]!["primaryKeys"]!.AsArray().Select(k => (string?)k));
         Assert.DoesNotContain(_api.Requests, r => r.Path == "/databases");
     }
 
@@ -122,7 +124,8 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
 
         await AssertJobResultAsync(result, "laptop");
         Assert.Equal((WarehouseRoute.CivisPlatform, WarehouseRoute.CivisPlatform), (postgres.Route, redshift.Route));
-        Assert.Equal([database.Id, 7], _api.CsvImportRuns.Select(r => (int?)r.Import["destination"]!["remoteHostId"]));
+        Assert.Equal([database.Id, database.Id, database.Id, 7, 7, 7], _api.CsvImportRuns.Select(r => (int?)r.Import["destination"]!["remoteHostId"]));
+        Assert.Equal(4, _api.Requests.Count(r => r.Method == "POST" && r.Path == "/scripts/sql" && !r.Body.Contains("information_schema", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -152,7 +155,7 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
         Assert.True(exitCode == CivisJobExitCodes.Success, errors.ToString());
         await AssertJobResultAsync(result, "host");
         Assert.Equal([WarehouseRoute.Copy, WarehouseRoute.CivisPlatform], routes);
-        Assert.Equal(7, (int?)Assert.Single(_api.CsvImportRuns).Import["destination"]!["remoteHostId"]);
+        Assert.Equal([7, 7, 7], _api.CsvImportRuns.Select(r => (int?)r.Import["destination"]!["remoteHostId"]));
     }
 
     [Fact]
@@ -165,7 +168,7 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
             warehouses.GetWarehouse(Warehouse.Postgres, client).LoadCsvAsync(TableName.Parse("t"), From("a\n1\n"), WriteMode.Append, cancellationToken: Ct));
 
         Assert.Equal(["POSTGRES_ID", "AQUEDUCT_POSTGRES_DATABASE_NAME"], error.VariableNames);
-        Assert.DoesNotContain(_api.Requests, r => r.Path.StartsWith("/files", StringComparison.Ordinal));
+        Assert.DoesNotContain(_api.Requests, IsUpload);
     }
 
     [Fact]
@@ -177,24 +180,6 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
 
         Assert.Contains("'sideways'", error.Message, StringComparison.Ordinal);
         Assert.Equal(["AQUEDUCT_WAREHOUSE_ROUTE"], error.VariableNames);
-    }
-
-    [Fact]
-    public async Task AddCivisWarehouses_KeyedCivisWarehouse_ResolvesFrontDoorWithRegisteredClient()
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(Create([.. Uris(), ("REDSHIFT_ID", "7"), ("REDSHIFT_CREDENTIAL_ID", "9")]));
-        services.AddSingleton(new CivisClient(_api.CreateClientOptions()));
-        services.AddCivisWarehouses(o => o.ConfigureDataSource = static (_, b) => b.ConnectionStringBuilder.SslMode = SslMode.Disable);
-        await using var provider = services.BuildServiceProvider();
-
-        var redshift = provider.GetRequiredKeyedService<CivisWarehouse>(Warehouse.Redshift);
-        await redshift.LoadCsvAsync(TableName.Parse("door_di"), From("trip_id,bike_type\n1,x\n"), WriteMode.Drop, Trips, Ct);
-
-        Assert.Equal(Warehouse.Redshift, redshift.Warehouse);
-        Assert.Equal(WarehouseRoute.CivisPlatform, redshift.Route);
-        Assert.Same(provider.GetRequiredKeyedService<NpgsqlDataSource>(Warehouse.Redshift), redshift.DataSource);
-        Assert.Single(_api.CsvImportRuns);
     }
 
     [Fact]
@@ -248,7 +233,7 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
 
         Assert.Contains("key (trip_id) = (1) appears more than once in the source", error.Message, StringComparison.Ordinal);
         Assert.Equal(5L, error.Line);
-        Assert.DoesNotContain(_api.Requests, r => r.Path.StartsWith("/files", StringComparison.Ordinal));
+        Assert.DoesNotContain(_api.Requests, IsUpload);
     }
 
     [Theory]
@@ -265,7 +250,7 @@ public sealed class FrontDoorTests(PostgresDatabaseFixture db) : IClassFixture<P
 
         Assert.Contains("The header line has an unclosed double quote.", error.Message, StringComparison.Ordinal);
         Assert.Contains("while reading the source's columns", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(_api.Requests, r => r.Path.StartsWith("/files", StringComparison.Ordinal));
+        Assert.DoesNotContain(_api.Requests, IsUpload);
     }
 
     [Fact]

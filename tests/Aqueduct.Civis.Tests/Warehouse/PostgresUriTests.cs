@@ -269,7 +269,7 @@ public class PostgresUriTests
     }
 
     [Fact]
-    public void TryParse_ValidAndInvalid()
+    public void TryParse_ValidInvalidAndNull_ReturnsWhetherItParsed()
     {
         Assert.True(PostgresUri.TryParse("postgres://h/d", out var b));
         Assert.Equal("d", b.Database);
@@ -278,7 +278,7 @@ public class PostgresUriTests
     }
 
     [Fact]
-    public void IsUri_DistinguishesUrisFromConnectionStrings()
+    public void IsUri_UriOrConnectionString_TellsThemApart()
     {
         Assert.True(PostgresUri.IsUri("postgres://x"));
         Assert.True(PostgresUri.IsUri("POSTGRESQL://x"));
@@ -311,7 +311,7 @@ public class PostgresUriTests
     [InlineData("p@ss:w/rd?#[]%+&= \"'\\é€ 𝄞")]
     [InlineData("plain")]
     [InlineData(" leading and trailing ")]
-    public void FormatThenParse_RoundTripsEveryPart(string password)
+    public void FormatThenParse_EveryPart_RoundTrips(string password)
     {
         var uri = PostgresUri.Format("db.example", 5439, "da/ta base", "us:er@x", password);
         var b = PostgresUri.Parse(uri);

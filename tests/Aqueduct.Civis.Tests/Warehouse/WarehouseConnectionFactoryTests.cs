@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static Aqueduct.Civis.Tests.Environment.TestEnvironments;
 
@@ -7,13 +5,15 @@ namespace Aqueduct.Civis.Tests.Warehouse;
 
 public class WarehouseConnectionFactoryTests
 {
-    private static readonly (string, string?)[] ProductionPostgres =
+    /// <summary>Injected variables of a production Postgres parameter, with a password that tries to inject a host.</summary>
+    internal static readonly (string, string?)[] ProductionPostgres =
     [
         ("POSTGRES_HOST", "pg.civis.example"), ("POSTGRES_PORT", "5432"), ("POSTGRES_DATABASE", "city"),
         ("POSTGRES_CREDENTIAL_USERNAME", "svc"), ("POSTGRES_CREDENTIAL_PASSWORD", "p@ss word;Host=evil"),
     ];
 
-    private static readonly (string, string?)[] ProductionRedshift =
+    /// <summary>Injected variables of a production Redshift parameter.</summary>
+    internal static readonly (string, string?)[] ProductionRedshift =
     [
         ("REDSHIFT_HOST", "rs.civis.example"), ("REDSHIFT_DATABASE", "dev"),
         ("REDSHIFT_CREDENTIAL_USERNAME", "svc"), ("REDSHIFT_CREDENTIAL_PASSWORD", "pw"),
@@ -144,33 +144,5 @@ public class WarehouseConnectionFactoryTests
         var factory = new WarehouseConnectionFactory(Create(ProductionPostgres));
         factory.Dispose();
         Assert.Throws<ObjectDisposedException>(() => factory.GetDataSource(Civis.Warehouse.Postgres));
-    }
-
-    [Fact]
-    public void AddCivisWarehouses_RegistersFactoryAndKeyedDataSources()
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(Create([.. ProductionPostgres, .. ProductionRedshift]));
-        services.AddCivisWarehouses(o => o.ApplicationName = "di-test");
-        using var provider = services.BuildServiceProvider();
-
-        var factory = provider.GetRequiredService<WarehouseConnectionFactory>();
-        var postgres = provider.GetRequiredKeyedService<NpgsqlDataSource>(Civis.Warehouse.Postgres);
-        var redshift = provider.GetRequiredKeyedService<NpgsqlDataSource>(Civis.Warehouse.Redshift);
-        Assert.Same(factory.GetDataSource(Civis.Warehouse.Postgres), postgres);
-        Assert.NotSame(postgres, redshift);
-        Assert.Contains("di-test", postgres.ConnectionString, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void AddCivisEnvironment_FromContainerConfiguration()
-    {
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
-            .AddInMemoryCollection([new("CIVIS_JOB_ID", "5")]).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(configuration);
-        services.AddCivisEnvironment();
-        using var provider = services.BuildServiceProvider();
-        Assert.Equal(5, provider.GetRequiredService<CivisEnvironment>().JobId);
     }
 }

@@ -1,6 +1,5 @@
 using Aqueduct.Civis.Tests.Infrastructure;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static Aqueduct.Civis.Tests.Environment.TestEnvironments;
 
@@ -70,19 +69,5 @@ public sealed class WarehouseIntegrationTests(JobRoleFixture database) : IClassF
             "select 1, 'text'::varchar, timestamp '2026-03-08 02:30:00', 12.50::numeric(10,2)");
 
         Assert.Equal((1, "text", new DateTime(2026, 3, 8, 2, 30, 0), 12.50m), row);
-    }
-
-    [Fact]
-    public async Task AddCivisWarehouses_KeyedDataSource_RunsADapperQuery()
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(Create(ProductionVariables("POSTGRES")));
-        services.AddCivisWarehouses();
-        await using var provider = services.BuildServiceProvider();
-
-        var dataSource = provider.GetRequiredKeyedService<NpgsqlDataSource>(Civis.Warehouse.Postgres);
-        await using var connection = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
-
-        Assert.Equal(2L, await connection.QuerySingleAsync<long>("select count(*) from transportation.bike_trips"));
     }
 }
