@@ -52,7 +52,9 @@ internal static class LoadDecisions
     /// <param name="mode">The write mode.</param>
     /// <param name="definition">The declared shape, if any.</param>
     /// <exception cref="InvalidOperationException">The table does not exist and there is no definition.</exception>
-    public static bool MustCreate(TableName table, TableShape? catalog, WriteMode mode, TableDefinition? definition)
+    public static bool MustCreate(
+        TableName table, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] TableShape? catalog, WriteMode mode,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] TableDefinition? definition)
     {
         if (catalog is not null && mode != WriteMode.Drop)
         {

@@ -57,8 +57,7 @@ internal static partial class TableLoader
                         var shape = await PrepareTableAsync(connection, run, definition, cancellationToken).ConfigureAwait(false);
                         run.Step = "reading the source's columns";
                         var sourceColumns = await source.GetColumnsAsync(shape, definition, cancellationToken).ConfigureAwait(false);
-                        var key = LoadDecisions.Merges(mode) ? LoadDecisions.PrimaryKey(table, shape.PrimaryKey, definition) : [];
-                        var columns = CheckContract(table, shape, sourceColumns, mode, key);
+                        var (columns, key) = LoadDecisions.Settle(table, shape, definition, sourceColumns, mode);
 
                         var (read, inserted, updated) = mode switch
                         {
@@ -84,14 +83,9 @@ internal static partial class TableLoader
     {
         var table = run.Table;
         var shape = await TableShape.ReadAsync(connection, table, cancellationToken, run.Timeouts.Seconds).ConfigureAwait(false);
-        if (shape is not null && run.Mode != WriteMode.Drop)
+        if (!LoadDecisions.MustCreate(table, shape, run.Mode, definition))
         {
             return shape;
-        }
-
-        if (definition is null)
-        {
-            throw new InvalidOperationException($"Table {table} does not exist; pass a TableDefinition to create it.");
         }
 
         await CheckTypesAsync(connection, definition, run.Timeouts.Seconds, cancellationToken).ConfigureAwait(false);
@@ -407,12 +401,8 @@ internal static partial class TableLoader
     private static LoadException RepeatedKey(LoadRun run, IReadOnlyList<string> key, PostgresException e)
     {
         // The server's detail names the value: "Key (trip_id)=(9) already exists." or "… is duplicated."
-        var value = e.Detail is { } detail && KeyDetail().Match(detail) is { Success: true } match ? $" = ({match.Groups[1].Value})" : string.Empty;
-        var which = run.Mode == WriteMode.InsertIgnore ? "a new key" : "each key";
-        return run.Fail(
-            $"key ({string.Join(", ", key)}){value} appears more than once in the source; WriteMode.{run.Mode} takes {which} once.",
-            line: null,
-            inner: e);
+        var value = e.Detail is { } detail && KeyDetail().Match(detail) is { Success: true } match ? match.Groups[1].Value : null;
+        return run.Fail(LoadDecisions.RepeatedKey(key, value is null ? null : [value], run.Mode), line: null, inner: e);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\)=\((.*)\) (?:already exists|is duplicated)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
