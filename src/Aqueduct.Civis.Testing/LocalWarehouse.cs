@@ -20,15 +20,17 @@ namespace Aqueduct.Civis.Testing;
 public sealed class LocalWarehouse : IAsyncDisposable
 {
     private readonly PostgresServer? server;
+    private readonly bool ownsServer;
     private readonly List<string> createdDatabases;
     private readonly ILogger logger;
     private int disposed;
 
-    private LocalWarehouse(string postgresUri, string redshiftUri, PostgresServer? server, List<string> createdDatabases, bool keep, ILogger logger)
+    private LocalWarehouse(string postgresUri, string redshiftUri, PostgresServer? server, List<string> createdDatabases, bool keep, ILogger logger, bool ownsServer = true)
     {
         PostgresUri = postgresUri;
         RedshiftUri = redshiftUri;
         this.server = server;
+        this.ownsServer = ownsServer;
         this.createdDatabases = createdDatabases;
         Keep = keep;
         this.logger = logger;
@@ -94,6 +96,31 @@ public sealed class LocalWarehouse : IAsyncDisposable
     }
 
     /// <summary>
+    /// Creates the two databases on a server that belongs to someone else (the test run's one server, from
+    /// <see cref="LocalWarehouseFixture"/>); disposing drops them and leaves the server running.
+    /// </summary>
+    internal static async Task<LocalWarehouse> CreateOnServerAsync(PostgresServer server, string? prefix, CancellationToken cancellationToken)
+    {
+        var created = new List<string>();
+        var stem = string.IsNullOrWhiteSpace(prefix) ? string.Empty : prefix + "_";
+        try
+        {
+            var postgresUri = await CreateAsync(server, stem + "postgres", created, cancellationToken).ConfigureAwait(false);
+            var redshiftUri = await CreateAsync(server, stem + "redshift", created, cancellationToken).ConfigureAwait(false);
+            return new LocalWarehouse(postgresUri, redshiftUri, server, created, keep: false, NullLogger.Instance, ownsServer: false);
+        }
+        catch
+        {
+            foreach (var name in created)
+            {
+                await server.DropDatabaseAsync(name, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Creates a DEV environment on this warehouse (<see cref="Variables"/>) with the job's other variables, for
     /// running a job's logic in a test.
     /// </summary>
@@ -141,7 +168,11 @@ public sealed class LocalWarehouse : IAsyncDisposable
             }
         }
 
-        await server.DisposeAsync().ConfigureAwait(false);
+        if (ownsServer)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+
         LocalWarehouseLog.Removed(logger);
     }
 
