@@ -27,7 +27,7 @@ public sealed class WarehouseConnectionFailureTests(PostgresDatabaseFixture db) 
         var settings = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Password = Password };
         await using var warehouses = new WarehouseConnectionFactory(Environment(("DEV", "1"), ("POSTGRES_URI", PostgresUri.Format(settings))));
 
-        var ex = await Assert.ThrowsAsync<NpgsqlException>(async () => await warehouses.OpenConnectionAsync(Warehouse.Postgres, Cancel));
+        var ex = await Assert.ThrowsAsync<NpgsqlException>(async () => await warehouses.OpenConnectionAsync(Civis.Warehouse.Postgres, Cancel));
 
         Assert.Contains("Postgres warehouse", ex.Message, StringComparison.Ordinal);
         Assert.Contains("DEV mode", ex.Message, StringComparison.Ordinal);
@@ -47,7 +47,7 @@ public sealed class WarehouseConnectionFailureTests(PostgresDatabaseFixture db) 
             ("POSTGRES_HOST", "127.0.0.1"), ("POSTGRES_PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("POSTGRES_DATABASE", "ita"), ("POSTGRES_CREDENTIAL_USERNAME", "ita"), ("POSTGRES_CREDENTIAL_PASSWORD", Password)));
 
-        var ex = await Assert.ThrowsAsync<NpgsqlException>(async () => await warehouses.OpenConnectionAsync(Warehouse.Postgres, Cancel));
+        var ex = await Assert.ThrowsAsync<NpgsqlException>(async () => await warehouses.OpenConnectionAsync(Civis.Warehouse.Postgres, Cancel));
 
         Assert.Contains("production mode", ex.Message, StringComparison.Ordinal);
         Assert.Contains("the database parameter 'POSTGRES' (POSTGRES_HOST, POSTGRES_PORT", ex.Message, StringComparison.Ordinal);
@@ -65,7 +65,7 @@ public sealed class WarehouseConnectionFailureTests(PostgresDatabaseFixture db) 
             ("REDSHIFT_HOST", server.Host), ("REDSHIFT_PORT", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("REDSHIFT_DATABASE", server.Database), ("REDSHIFT_CREDENTIAL_USERNAME", server.Username), ("REDSHIFT_CREDENTIAL_PASSWORD", Password)));
 
-        var ex = await Assert.ThrowsAsync<NpgsqlException>(async () => await warehouses.OpenConnectionAsync(Warehouse.Redshift, Cancel));
+        var ex = await Assert.ThrowsAsync<NpgsqlException>(async () => await warehouses.OpenConnectionAsync(Civis.Warehouse.Redshift, Cancel));
 
         Assert.Contains("Redshift warehouse in production mode", ex.Message, StringComparison.Ordinal);
         Assert.Contains("REDSHIFT_HOST", ex.Message, StringComparison.Ordinal);
@@ -79,7 +79,7 @@ public sealed class WarehouseConnectionFailureTests(PostgresDatabaseFixture db) 
     {
         await using var warehouses = new WarehouseConnectionFactory(Environment(("DEV", "1"), ("POSTGRES_URI", $"postgres://ita:x@127.0.0.1:{ClosedPort()}/ita")));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await warehouses.OpenConnectionAsync(Warehouse.Postgres, new CancellationToken(canceled: true)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await warehouses.OpenConnectionAsync(Civis.Warehouse.Postgres, new CancellationToken(canceled: true)));
     }
 
     private static void AssertNoPassword(Exception ex)
