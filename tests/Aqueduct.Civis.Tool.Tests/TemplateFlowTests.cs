@@ -73,6 +73,64 @@ public sealed class TemplateFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LocalWarehouseRemove_KeptWarehouse_StopsItsServerAndRemovesItsDirectory()
+    {
+        var kept = Path.Combine(root, "kept-warehouse");
+        var variables = new Dictionary<string, string?> { ["AQUEDUCT_LOCAL_WAREHOUSE_DIR"] = kept };
+        var options = new LocalWarehouseOptions
+        {
+            GetEnvironmentVariable = name => name switch
+            {
+                "AQUEDUCT_KEEP_LOCAL_WAREHOUSE" => "1",
+                "AQUEDUCT_LOCAL_WAREHOUSE_DIR" => kept,
+                _ => null,
+            },
+        };
+        string uri;
+        await using (var warehouse = await LocalWarehouse.StartAsync(options, TestContext.Current.CancellationToken))
+        {
+            uri = warehouse.PostgresUri;
+        }
+
+        try
+        {
+            Assert.True(await CanConnectAsync(uri), "the kept warehouse outlives its run");
+
+            var remove = await ToolProcess.RunAsync(root, variables, "local-warehouse", "remove");
+
+            Assert.True(remove.ExitCode == 0, remove.All);
+            Assert.Contains($"Stopped the kept local warehouse's server on port {PostgresUri.Parse(uri).Port} and removed {kept}", remove.All, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(kept));
+            Assert.False(await CanConnectAsync(uri));
+
+            var again = await ToolProcess.RunAsync(root, variables, "local-warehouse", "remove");
+            Assert.True(again.ExitCode == 0, again.All);
+            Assert.Contains($"No kept local warehouse in {kept}: nothing to remove.", again.All, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await LocalWarehouse.RemoveKeptAsync(options.GetEnvironmentVariable, cancellationToken: CancellationToken.None);
+        }
+    }
+
+    private static async Task<bool> CanConnectAsync(string uri)
+    {
+        var settings = PostgresUri.Parse(uri);
+        settings.Pooling = false;
+        settings.Timeout = 5;
+        try
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(settings.ConnectionString);
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            return true;
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task BikeshareSample_DeployDryRun_ResolvesEveryNameAndSendsNothing()
     {
         var repository = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ToolProcess.ToolAssemblyPath)!, "..", "..", "..", "..", ".."));
