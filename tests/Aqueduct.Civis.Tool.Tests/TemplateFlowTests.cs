@@ -8,6 +8,7 @@ namespace Aqueduct.Civis.Tool.Tests;
 /// The whole flow a job author follows, from the template to a followed run, against a FakeCivisApi:
 /// <c>dotnet new civis-job</c>, <c>dotnet civis env check</c>, <c>deploy --dry-run</c>, <c>deploy</c>, <c>run --follow</c>.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class TemplateFlowTests : IAsyncLifetime
 {
     private readonly string root = Directory.CreateTempSubdirectory("aqueduct-tool-flow-").FullName;
