@@ -76,7 +76,9 @@ public sealed class TemplateFlowTests : IAsyncLifetime
     [Fact]
     public async Task LocalWarehouseRemove_KeptWarehouse_StopsItsServerAndRemovesItsDirectory()
     {
-        var kept = Path.Combine(root, "kept-warehouse");
+        // Directly in the temporary directory: run as root, the server runs as the postgres OS user, who cannot enter
+        // this test's private directory.
+        var kept = Path.Combine(Path.GetTempPath(), "aqueduct-kept-tool-" + Path.GetRandomFileName().Replace(".", "", StringComparison.Ordinal));
         var variables = new Dictionary<string, string?> { ["AQUEDUCT_LOCAL_WAREHOUSE_DIR"] = kept };
         var options = new LocalWarehouseOptions
         {
