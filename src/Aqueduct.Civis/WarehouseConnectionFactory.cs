@@ -89,10 +89,14 @@ public sealed class WarehouseConnectionFactory : IAsyncDisposable, IDisposable
     /// <param name="cancellationToken">Cancels opening the connection.</param>
     /// <returns>The open connection; dispose it to return it to the pool.</returns>
     /// <exception cref="CivisEnvironmentException">No connection settings for the warehouse; the message names every variable looked for.</exception>
+    /// <exception cref="PostgresException">
+    /// The server refused the connection (a wrong password, a missing database): the same <c>SqlState</c>, with a message
+    /// that names the warehouse, the mode, the variables the settings came from, the host, database and user, and the
+    /// server's reason, never the password.
+    /// </exception>
     /// <exception cref="NpgsqlException">
-    /// The connection failed (a wrong password, an unreachable host, TLS): the message names the warehouse, the mode,
-    /// the variables the settings came from, the host, database and user, and Npgsql's reason, never the password;
-    /// the inner exception is Npgsql's.
+    /// The connection failed otherwise (an unreachable host, TLS, a timeout): the same message; the inner exception is
+    /// Npgsql's.
     /// </exception>
     public async ValueTask<NpgsqlConnection> OpenConnectionAsync(Warehouse warehouse, CancellationToken cancellationToken = default)
     {
@@ -103,7 +107,12 @@ public sealed class WarehouseConnectionFactory : IAsyncDisposable, IDisposable
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
-            throw new NpgsqlException(DescribeConnectionFailure(warehouse, dataSource, e), e);
+            // A server's refusal stays a PostgresException with its SqlState (28P01 for a wrong password), so code that
+            // tells refusals apart still can; anything else (no answer, TLS) is an NpgsqlException around Npgsql's.
+            var message = DescribeConnectionFailure(warehouse, dataSource, e);
+            throw e is PostgresException refused
+                ? new PostgresException(message, refused.Severity, refused.InvariantSeverity, refused.SqlState, refused.Detail, refused.Hint)
+                : new NpgsqlException(message, e);
         }
     }
 
