@@ -15,20 +15,24 @@ namespace Aqueduct.Civis.Testing;
 /// <remarks>
 /// A URI that is set is used as it is; a database is created only for a warehouse without one, so with both set no
 /// server is started. Disposing drops the databases it created and stops a server it started, unless
-/// <see cref="LocalWarehouseOptions.Keep"/> is set.
+/// <see cref="LocalWarehouseOptions.Keep"/> is set: then the server (from the machine's PostgreSQL binaries, in
+/// <see cref="GetKeptDirectory"/>) keeps running with its two databases, the next run reuses them, and
+/// <see cref="RemoveKeptAsync"/> (<c>dotnet civis local-warehouse remove</c>) removes them.
 /// </remarks>
 public sealed class LocalWarehouse : IAsyncDisposable
 {
     private readonly PostgresServer? server;
+    private readonly bool ownsServer;
     private readonly List<string> createdDatabases;
     private readonly ILogger logger;
     private int disposed;
 
-    private LocalWarehouse(string postgresUri, string redshiftUri, PostgresServer? server, List<string> createdDatabases, bool keep, ILogger logger)
+    private LocalWarehouse(string postgresUri, string redshiftUri, PostgresServer? server, List<string> createdDatabases, bool keep, ILogger logger, bool ownsServer = true)
     {
         PostgresUri = postgresUri;
         RedshiftUri = redshiftUri;
         this.server = server;
+        this.ownsServer = ownsServer;
         this.createdDatabases = createdDatabases;
         Keep = keep;
         this.logger = logger;
@@ -77,6 +81,11 @@ public sealed class LocalWarehouse : IAsyncDisposable
 
         options.Server.Logger ??= options.Logger;
         options.Server.GetEnvironmentVariable ??= options.GetEnvironmentVariable;
+        if (keep)
+        {
+            return await StartKeptAsync(options, getVariable, postgresUri, redshiftUri, logger, cancellationToken).ConfigureAwait(false);
+        }
+
         var server = await PostgresServer.StartAsync(options.Server, cancellationToken).ConfigureAwait(false);
         var created = new List<string>();
         try
@@ -91,6 +100,94 @@ public sealed class LocalWarehouse : IAsyncDisposable
         }
 
         return new LocalWarehouse(postgresUri, redshiftUri, server, created, keep, logger);
+    }
+
+    /// <summary>The names of the kept warehouse's two databases, the same on every run.</summary>
+    internal const string KeptPostgresDatabase = "mock_postgres";
+
+    /// <inheritdoc cref="KeptPostgresDatabase"/>
+    internal const string KeptRedshiftDatabase = "mock_redshift";
+
+    /// <summary>
+    /// The directory of the kept warehouse: <c>AQUEDUCT_LOCAL_WAREHOUSE_DIR</c>, else
+    /// <c>aqueduct-local-warehouse-USER</c> in the temporary directory.
+    /// </summary>
+    /// <param name="getEnvironmentVariable">Reads a variable; <see langword="null"/> reads the process environment.</param>
+    /// <returns>The directory's full path.</returns>
+    public static string GetKeptDirectory(Func<string, string?>? getEnvironmentVariable = null)
+    {
+        var configured = (getEnvironmentVariable ?? Environment.GetEnvironmentVariable)(PostgresServerEnvironment.KeptDirectoryVariable);
+        return Path.GetFullPath(string.IsNullOrWhiteSpace(configured)
+            ? Path.Combine(Path.GetTempPath(), "aqueduct-local-warehouse-" + Environment.UserName)
+            : configured.Trim());
+    }
+
+    /// <summary>
+    /// Stops the kept warehouse's server and removes its directory (what <c>dotnet civis local-warehouse remove</c> does).
+    /// </summary>
+    /// <param name="getEnvironmentVariable">Reads a variable (<c>AQUEDUCT_LOCAL_WAREHOUSE_DIR</c>); <see langword="null"/> reads the process environment.</param>
+    /// <param name="logger">Receives what was done; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the removal.</param>
+    /// <returns>Whether there was a kept warehouse to remove.</returns>
+    public static Task<bool> RemoveKeptAsync(Func<string, string?>? getEnvironmentVariable = null, ILogger? logger = null, CancellationToken cancellationToken = default) =>
+        LocalBinariesServer.RemoveKeptAsync(GetKeptDirectory(getEnvironmentVariable), logger ?? NullLogger.Instance, cancellationToken);
+
+    private static async Task<LocalWarehouse> StartKeptAsync(
+        LocalWarehouseOptions options,
+        Func<string, string?> getVariable,
+        string? postgresUri,
+        string? redshiftUri,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        // A server someone else runs keeps the databases by itself; a server from the binaries lives in the kept
+        // directory and outlives this process.
+        var server = string.IsNullOrWhiteSpace(getVariable(PostgresServerEnvironment.UriVariable))
+            ? await PostgresServer.StartKeptAsync(options.Server, GetKeptDirectory(getVariable), cancellationToken).ConfigureAwait(false)
+            : await PostgresServer.StartAsync(options.Server, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            postgresUri ??= await EnsureAsync(server, KeptPostgresDatabase, cancellationToken).ConfigureAwait(false);
+            redshiftUri ??= await EnsureAsync(server, KeptRedshiftDatabase, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new LocalWarehouse(postgresUri, redshiftUri, server, [], keep: true, logger);
+    }
+
+    private static async Task<string> EnsureAsync(PostgresServer server, string name, CancellationToken cancellationToken)
+    {
+        await server.EnsureDatabaseAsync(name, cancellationToken).ConfigureAwait(false);
+        return Civis.PostgresUri.Format(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name });
+    }
+
+    /// <summary>
+    /// Creates the two databases on a server that belongs to someone else (the test run's one server, from
+    /// <see cref="LocalWarehouseFixture"/>); disposing drops them and leaves the server running.
+    /// </summary>
+    internal static async Task<LocalWarehouse> CreateOnServerAsync(PostgresServer server, string? prefix, CancellationToken cancellationToken)
+    {
+        var created = new List<string>();
+        var stem = string.IsNullOrWhiteSpace(prefix) ? string.Empty : prefix + "_";
+        try
+        {
+            var postgresUri = await CreateAsync(server, stem + "postgres", created, cancellationToken).ConfigureAwait(false);
+            var redshiftUri = await CreateAsync(server, stem + "redshift", created, cancellationToken).ConfigureAwait(false);
+            return new LocalWarehouse(postgresUri, redshiftUri, server, created, keep: false, NullLogger.Instance, ownsServer: false);
+        }
+        catch
+        {
+            foreach (var name in created)
+            {
+                await server.DropDatabaseAsync(name, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw;
+        }
     }
 
     /// <summary>
@@ -118,14 +215,10 @@ public sealed class LocalWarehouse : IAsyncDisposable
 
         if (Keep)
         {
-            LocalWarehouseLog.Kept(logger);
-            if (server.Source != PostgresServerSource.ExistingServer)
-            {
-                // A server this process started cannot outlive it: stopping it is all that is left to do. (On an existing
-                // server the PostgresServer is not disposed, because that would drop the databases.)
-                await server.DisposeAsync().ConfigureAwait(false);
-            }
-
+            // The databases stay; a kept server keeps running, and one of AQUEDUCT_TEST_POSTGRES_URI is not ours to stop
+            // (it created no database that would be dropped).
+            await server.DisposeAsync().ConfigureAwait(false);
+            LocalWarehouseLog.Kept(logger, server.IsKept ? "the next run reuses it; `dotnet civis local-warehouse remove` removes it" : "on the server of " + PostgresServerEnvironment.UriVariable);
             return;
         }
 
@@ -141,7 +234,11 @@ public sealed class LocalWarehouse : IAsyncDisposable
             }
         }
 
-        await server.DisposeAsync().ConfigureAwait(false);
+        if (ownsServer)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+
         LocalWarehouseLog.Removed(logger);
     }
 

@@ -9,9 +9,9 @@ public static class LocalWarehouseJobOptionsExtensions
 {
     /// <summary>
     /// In DEV, when <c>POSTGRES_URI</c> or <c>REDSHIFT_URI</c> is not set, starts the <see cref="LocalWarehouse"/>
-    /// before the job, sets the two URIs for it, prints them, and removes the warehouse after the job (unless
-    /// <c>AQUEDUCT_KEEP_LOCAL_WAREHOUSE=1</c>: then, on a terminal, it waits for Enter first, so the author can look at
-    /// the tables in psql). Outside DEV it does nothing.
+    /// before the job, sets the two URIs for it, prints them (psql opens them as they are), and removes the warehouse
+    /// after the job, unless <c>AQUEDUCT_KEEP_LOCAL_WAREHOUSE=1</c>: then its server keeps running with its databases,
+    /// the next run reuses them, and <c>dotnet civis local-warehouse remove</c> removes them. Outside DEV it does nothing.
     /// </summary>
     /// <param name="options">The job's options.</param>
     /// <param name="configure">Changes the <see cref="LocalWarehouseOptions"/>.</param>
@@ -54,23 +54,11 @@ public static class LocalWarehouseJobOptionsExtensions
             context.SetVariable(PlatformVariables.RedshiftUri, warehouse.RedshiftUri);
 
             // Printed after SetVariable, which lets these throwaway passwords through the host's redaction.
-            LocalWarehouseLog.Started(logger, warehouse.Server?.ToString() ?? "servers of POSTGRES_URI / REDSHIFT_URI", warehouse.PostgresUri, warehouse.RedshiftUri);
-            return new KeptUntilEnter(warehouse);
+            LocalWarehouseLog.Started(logger, warehouse.Server?.ToString() ?? "servers of POSTGRES_URI / REDSHIFT_URI", warehouse.PostgresUri, warehouse.RedshiftUri,
+                warehouse.Keep
+                    ? "kept after the job (AQUEDUCT_KEEP_LOCAL_WAREHOUSE): the next run reuses it, `dotnet civis local-warehouse remove` removes it"
+                    : "set AQUEDUCT_KEEP_LOCAL_WAREHOUSE=1 to keep it for the next run");
+            return warehouse;
         });
-    }
-
-    /// <summary>Disposes the warehouse, after waiting for Enter when it is kept and its server dies with this process.</summary>
-    private sealed class KeptUntilEnter(LocalWarehouse warehouse) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            if (warehouse.Keep && warehouse.Server is { Source: not PostgresServerSource.ExistingServer } && !Console.IsInputRedirected)
-            {
-                await Console.Out.WriteLineAsync("The local warehouse is kept until you press Enter (it stops when this process ends).").ConfigureAwait(false);
-                await Task.Run(Console.ReadLine).ConfigureAwait(false);
-            }
-
-            await warehouse.DisposeAsync().ConfigureAwait(false);
-        }
     }
 }

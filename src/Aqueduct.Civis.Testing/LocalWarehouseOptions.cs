@@ -9,8 +9,9 @@ public sealed class LocalWarehouseOptions
     public const string KeepVariable = "AQUEDUCT_KEEP_LOCAL_WAREHOUSE";
 
     /// <summary>
-    /// Whether to keep the databases when the warehouse is disposed. A server this process started cannot outlive the
-    /// process, so the job host waits for Enter before it stops one it was asked to keep.
+    /// Whether to keep the warehouse when it is disposed: its server (from the machine's PostgreSQL binaries, in
+    /// <see cref="LocalWarehouse.GetKeptDirectory"/>) keeps running with its two databases, and the next start reuses
+    /// them; <see cref="LocalWarehouse.RemoveKeptAsync"/> removes them.
     /// </summary>
     /// <value>The default value is <see langword="null"/>: read <see cref="KeepVariable"/>, else <see langword="false"/>.</value>
     public bool? Keep { get; set; }

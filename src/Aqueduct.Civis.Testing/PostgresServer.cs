@@ -194,9 +194,79 @@ public sealed class PostgresServer : IAsyncDisposable
         finally
         {
             await instance.DisposeAsync().ConfigureAwait(false);
-            Log.ServerStopped(logger, Source, endpoint);
+            if (Source == PostgresServerSource.ExistingServer)
+            {
+                // Not this process's server: it keeps running; only the databases created here are gone.
+                Log.ServerLeftRunning(logger, endpoint, PostgresServerEnvironment.UriVariable);
+            }
+            else if (instance is LocalBinariesServer { Kept: true } kept)
+            {
+                Log.ServerKept(logger, endpoint, kept.RootDirectory);
+            }
+            else
+            {
+                Log.ServerStopped(logger, Source, endpoint);
+            }
         }
     }
+
+    /// <summary>Whether this is a kept server, which outlives the process (<c>AQUEDUCT_KEEP_LOCAL_WAREHOUSE=1</c>).</summary>
+    internal bool IsKept => instance is LocalBinariesServer { Kept: true };
+
+    /// <summary>
+    /// Finds the kept server in <paramref name="directory"/> (starting it again when it was stopped) or creates it there,
+    /// from the machine's PostgreSQL binaries. Disposing it leaves it running.
+    /// </summary>
+    /// <exception cref="PostgresServerException">The server could not be started; the message says why and what to do.</exception>
+    internal static async Task<PostgresServer> StartKeptAsync(PostgresServerOptions options, string directory, CancellationToken cancellationToken)
+    {
+        var getVariable = options.GetEnvironmentVariable ?? Environment.GetEnvironmentVariable;
+        var logger = options.Logger ?? NullLogger.Instance;
+        var stopwatch = Stopwatch.StartNew();
+        IServerInstance? instance = null;
+        try
+        {
+            var binDirectory = await PostgresBinaryLocator.LocateAsync(options.BinDirectory, getVariable, cancellationToken).ConfigureAwait(false);
+            var ports = ReadPorts(options, getVariable);
+            instance = await LocalBinariesServer.StartKeptAsync(binDirectory, directory, options.StartTimeout, logger, ports, cancellationToken).ConfigureAwait(false);
+            var dataSource = await ConnectAsync(instance, cancellationToken).ConfigureAwait(false);
+            var server = new PostgresServer(instance, dataSource, logger);
+            Log.ServerReady(logger, PostgresServerSource.LocalBinaries, server.endpoint, stopwatch.ElapsedMilliseconds);
+            return server;
+        }
+        catch (SourceUnavailableException ex)
+        {
+            throw new PostgresServerException(
+                $"The kept local warehouse in {directory} ({PostgresServerEnvironment.KeptDirectoryVariable}) could not be started from the machine's PostgreSQL binaries: {ex.Message}{Environment.NewLine}" +
+                $"Remove it with `dotnet civis local-warehouse remove`, or unset AQUEDUCT_KEEP_LOCAL_WAREHOUSE.",
+                ex.InnerException);
+        }
+    }
+
+    /// <summary>Creates a database of the given name unless it exists; it is not dropped when this instance is disposed.</summary>
+    internal async Task EnsureDatabaseAsync(string name, CancellationToken cancellationToken)
+    {
+        var exists = adminDataSource.CreateCommand("SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1");
+        await using (exists.ConfigureAwait(false))
+        {
+            exists.Parameters.Add(new NpgsqlParameter { Value = name });
+            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return;
+            }
+        }
+
+        var create = adminDataSource.CreateCommand("CREATE DATABASE " + DatabaseNames.Quote(name));
+        await using (create.ConfigureAwait(false))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static PortRange? ReadPorts(PostgresServerOptions options, Func<string, string?> getVariable) =>
+        options.Ports is { } fromOptions
+            ? PortRange.Parse(fromOptions, "PostgresServerOptions.Ports")
+            : PortRange.Parse(getVariable(PostgresServerEnvironment.PortVariable), PostgresServerEnvironment.PortVariable);
 
     /// <summary>Names the source and the endpoint; never the password.</summary>
     public override string ToString() => $"PostgreSQL server ({Source}) at {endpoint}";
@@ -267,7 +337,8 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         var binDirectory = await PostgresBinaryLocator.LocateAsync(options.BinDirectory, getVariable, cancellationToken).ConfigureAwait(false);
         Log.UsingBinaries(logger, binDirectory);
-        return await LocalBinariesServer.StartAsync(binDirectory, options.StartTimeout, logger, cancellationToken).ConfigureAwait(false);
+        var ports = ReadPorts(options, getVariable);
+        return await LocalBinariesServer.StartAsync(binDirectory, options.StartTimeout, logger, ports, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Checks that the server answers and that its user may create databases.</summary>

@@ -16,4 +16,16 @@ public static class PostgresServerEnvironment
 
     /// <summary>The directory holding the PostgreSQL server binaries (<c>initdb</c>, <c>pg_ctl</c>, <c>postgres</c>).</summary>
     public const string BinDirectoryVariable = "AQUEDUCT_POSTGRES_BIN";
+
+    /// <summary>
+    /// The port, or range of ports, a server started from the binaries listens on (<c>5500</c> or <c>5500-5599</c>),
+    /// for shared CI machines whose firewall or neighbours allow only some; unset for any free port.
+    /// </summary>
+    public const string PortVariable = "AQUEDUCT_LOCAL_WAREHOUSE_PORT";
+
+    /// <summary>
+    /// The directory of the kept local warehouse (<c>AQUEDUCT_KEEP_LOCAL_WAREHOUSE=1</c>); unset for
+    /// <c>aqueduct-local-warehouse-USER</c> in the temporary directory.
+    /// </summary>
+    public const string KeptDirectoryVariable = "AQUEDUCT_LOCAL_WAREHOUSE_DIR";
 }

@@ -31,6 +31,14 @@ public sealed class PostgresServerOptions
     public string? BinDirectory { get; set; }
 
     /// <summary>
+    /// The port (<c>5500</c>) or range of ports (<c>5500-5599</c>) a server started from the binaries listens on, for
+    /// shared CI machines; <see langword="null"/> reads <c>AQUEDUCT_LOCAL_WAREHOUSE_PORT</c>, and when that is unset too
+    /// any free port is taken. A port that is taken is skipped; a range with none free fails naming it.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? Ports { get; set; }
+
+    /// <summary>
     /// How long starting a server (including pulling a Docker image) or reaching an existing one may take.
     /// </summary>
     /// <value>The default value is <see cref="DefaultStartTimeout"/> (two minutes).</value>

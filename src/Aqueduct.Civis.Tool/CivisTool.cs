@@ -129,6 +129,7 @@ internal sealed class CivisTool
         root.Subcommands.Add(RunsCommands.CreateCancel(this));
         root.Subcommands.Add(EnvCommands.Create(this));
         root.Subcommands.Add(EnvCommands.CreateLocal(this));
+        root.Subcommands.Add(LocalWarehouseCommands.Create(this));
         root.Subcommands.Add(ServiceCommands.Create(this));
         root.Subcommands.Add(FilesCommands.Create(this));
         root.Subcommands.Add(ApiCommand.Create(this));

@@ -29,6 +29,7 @@ public sealed class WarehouseConnectionFactory : IAsyncDisposable, IDisposable
 {
     private readonly WarehouseOptions _options;
     private readonly ConcurrentDictionary<Warehouse, Lazy<NpgsqlDataSource>> _dataSources = new();
+    private readonly ConcurrentDictionary<Warehouse, string> _settingsSources = new();
     private bool _disposed;
 
     /// <summary>Creates a factory for the given environment.</summary>
@@ -87,8 +88,77 @@ public sealed class WarehouseConnectionFactory : IAsyncDisposable, IDisposable
     /// <param name="warehouse">The warehouse.</param>
     /// <param name="cancellationToken">Cancels opening the connection.</param>
     /// <returns>The open connection; dispose it to return it to the pool.</returns>
-    public ValueTask<NpgsqlConnection> OpenConnectionAsync(Warehouse warehouse, CancellationToken cancellationToken = default) =>
-        GetDataSource(warehouse).OpenConnectionAsync(cancellationToken);
+    /// <exception cref="CivisEnvironmentException">No connection settings for the warehouse; the message names every variable looked for.</exception>
+    /// <exception cref="PostgresException">
+    /// The server refused the connection (a wrong password, a missing database): the same <c>SqlState</c>, with a message
+    /// that names the warehouse, the mode, the variables the settings came from, the host, database and user, and the
+    /// server's reason, never the password.
+    /// </exception>
+    /// <exception cref="NpgsqlException">
+    /// The connection failed otherwise (an unreachable host, TLS, a timeout): the same message; the inner exception is
+    /// Npgsql's.
+    /// </exception>
+    public async ValueTask<NpgsqlConnection> OpenConnectionAsync(Warehouse warehouse, CancellationToken cancellationToken = default)
+    {
+        var dataSource = GetDataSource(warehouse);
+        try
+        {
+            return await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            // A server's refusal stays a PostgresException with its SqlState (28P01 for a wrong password), so code that
+            // tells refusals apart still can; anything else (no answer, TLS) is an NpgsqlException around Npgsql's.
+            var message = DescribeConnectionFailure(warehouse, dataSource, e);
+            throw e is PostgresException refused
+                ? new PostgresException(message, refused.Severity, refused.InvariantSeverity, refused.SqlState, refused.Detail, refused.Hint)
+                : new NpgsqlException(message, e);
+        }
+    }
+
+    /// <summary>
+    /// Says which connection failed and where its settings came from: the warehouse, the mode, the variables, the
+    /// endpoint and user, and the reason; never the password.
+    /// </summary>
+    internal string DescribeConnectionFailure(Warehouse warehouse, NpgsqlDataSource dataSource, Exception failure)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        var mode = Environment.IsDev ? "DEV mode (DEV is set)" : "production mode (DEV is not set)";
+        var route = Environment.GetString("AQUEDUCT_WAREHOUSE_ROUTE");
+        if (!string.IsNullOrWhiteSpace(route))
+        {
+            mode += $", AQUEDUCT_WAREHOUSE_ROUTE={route.Trim()}";
+        }
+
+        var source = _settingsSources.TryGetValue(warehouse, out var from) ? from : "the environment";
+        var reason = ConnectionFailureReason(failure, settings);
+        var message = string.Create(
+            CultureInfo.InvariantCulture,
+            $"Could not connect to the {warehouse} warehouse in {mode}, with the settings from {source}: host {settings.Host}, port {settings.Port}, database '{settings.Database}', user '{settings.Username}', TLS {settings.SslMode}. {reason}");
+        return string.IsNullOrEmpty(settings.Password) ? message : new SecretRedactor([settings.Password]).Redact(message);
+    }
+
+    private static string ConnectionFailureReason(Exception failure, NpgsqlConnectionStringBuilder settings)
+    {
+        var innermost = failure;
+        while (innermost.InnerException is not null)
+        {
+            innermost = innermost.InnerException;
+        }
+
+        var hint = failure switch
+        {
+            PostgresException { SqlState: "28P01" or "28000" } => " Check the user name and password.",
+            PostgresException { SqlState: "3D000" } => " Check the database name.",
+            _ when innermost is System.Net.Sockets.SocketException => " Check the host and port, and that the server is running and reachable from here.",
+            _ when innermost is System.Security.Authentication.AuthenticationException || failure.Message.Contains("SSL", StringComparison.OrdinalIgnoreCase)
+                => $" Check the TLS settings (sslmode; TLS {settings.SslMode} here): the server and the client must agree on TLS.",
+            TimeoutException or NpgsqlException { InnerException: TimeoutException } => " Check the host and port: the server did not answer in time.",
+            _ => string.Empty,
+        };
+        var why = failure.Message == innermost.Message ? failure.Message : $"{failure.Message} ({innermost.Message})";
+        return $"Reason: {why}{hint}";
+    }
 
     /// <summary>
     /// Resolves the connection settings of a warehouse (a new builder on each call). It holds the
@@ -102,13 +172,38 @@ public sealed class WarehouseConnectionFactory : IAsyncDisposable, IDisposable
         var parameter = _options.GetParameterName(warehouse);
         var uriVariable = warehouse == Warehouse.Redshift ? PlatformVariables.RedshiftUri : PlatformVariables.PostgresUri;
 
-        var settings = Environment.IsDev
-            ? FromUri(uriVariable) ?? FromParameter(warehouse, parameter)
-            : FromParameter(warehouse, parameter) ?? FromUri(uriVariable);
+        var p = parameter.ToUpperInvariant();
+        var fromUri = $"{uriVariable}";
+        var fromParameter = $"the database parameter '{parameter}' ({p}_HOST, {p}_PORT, {p}_DATABASE, {p}_CREDENTIAL_USERNAME, {p}_CREDENTIAL_PASSWORD)";
+        NpgsqlConnectionStringBuilder? settings;
+        string source;
+        if (Environment.IsDev)
+        {
+            settings = FromUri(uriVariable);
+            source = fromUri;
+            if (settings is null)
+            {
+                settings = FromParameter(warehouse, parameter);
+                source = fromParameter;
+            }
+        }
+        else
+        {
+            settings = FromParameter(warehouse, parameter);
+            source = fromParameter;
+            if (settings is null)
+            {
+                settings = FromUri(uriVariable);
+                source = fromUri;
+            }
+        }
+
         if (settings is null)
         {
             throw NoSettings(warehouse, parameter, uriVariable);
         }
+
+        _settingsSources[warehouse] = source;
 
         if (warehouse == Warehouse.Redshift)
         {

@@ -8,6 +8,7 @@ namespace Aqueduct.Civis.Tool.Tests;
 /// The whole flow a job author follows, from the template to a followed run, against a FakeCivisApi:
 /// <c>dotnet new civis-job</c>, <c>dotnet civis env check</c>, <c>deploy --dry-run</c>, <c>deploy</c>, <c>run --follow</c>.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class TemplateFlowTests : IAsyncLifetime
 {
     private readonly string root = Directory.CreateTempSubdirectory("aqueduct-tool-flow-").FullName;
@@ -70,6 +71,66 @@ public sealed class TemplateFlowTests : IAsyncLifetime
         var again = await ToolProcess.RunAsync(directory, variables, "deploy");
         Assert.True(again.ExitCode == 0, again.All);
         Assert.Contains("is up to date", again.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LocalWarehouseRemove_KeptWarehouse_StopsItsServerAndRemovesItsDirectory()
+    {
+        // Directly in the temporary directory: run as root, the server runs as the postgres OS user, who cannot enter
+        // this test's private directory.
+        var kept = Path.Combine(Path.GetTempPath(), "aqueduct-kept-tool-" + Path.GetRandomFileName().Replace(".", "", StringComparison.Ordinal));
+        var variables = new Dictionary<string, string?> { ["AQUEDUCT_LOCAL_WAREHOUSE_DIR"] = kept };
+        var options = new LocalWarehouseOptions
+        {
+            GetEnvironmentVariable = name => name switch
+            {
+                "AQUEDUCT_KEEP_LOCAL_WAREHOUSE" => "1",
+                "AQUEDUCT_LOCAL_WAREHOUSE_DIR" => kept,
+                _ => null,
+            },
+        };
+        string uri;
+        await using (var warehouse = await LocalWarehouse.StartAsync(options, TestContext.Current.CancellationToken))
+        {
+            uri = warehouse.PostgresUri;
+        }
+
+        try
+        {
+            Assert.True(await CanConnectAsync(uri), "the kept warehouse outlives its run");
+
+            var remove = await ToolProcess.RunAsync(root, variables, "local-warehouse", "remove");
+
+            Assert.True(remove.ExitCode == 0, remove.All);
+            Assert.Contains($"Stopped the kept local warehouse's server on port {PostgresUri.Parse(uri).Port} and removed {kept}", remove.All, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(kept));
+            Assert.False(await CanConnectAsync(uri));
+
+            var again = await ToolProcess.RunAsync(root, variables, "local-warehouse", "remove");
+            Assert.True(again.ExitCode == 0, again.All);
+            Assert.Contains($"No kept local warehouse in {kept}: nothing to remove.", again.All, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await LocalWarehouse.RemoveKeptAsync(options.GetEnvironmentVariable, cancellationToken: CancellationToken.None);
+        }
+    }
+
+    private static async Task<bool> CanConnectAsync(string uri)
+    {
+        var settings = PostgresUri.Parse(uri);
+        settings.Pooling = false;
+        settings.Timeout = 5;
+        try
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(settings.ConnectionString);
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            return true;
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            return false;
+        }
     }
 
     [Fact]

@@ -33,16 +33,29 @@ internal sealed class LocalBinariesServer : IServerInstance
     private readonly string rootDirectory;
     private readonly bool runAsServerUser;
     private readonly ILogger logger;
+    private readonly PortRange? ports;
+    private readonly bool kept;
     private int stopped;
 
-    private LocalBinariesServer(string binDirectory, string rootDirectory, bool runAsServerUser, ILogger logger)
+    private LocalBinariesServer(string binDirectory, string rootDirectory, bool runAsServerUser, ILogger logger, PortRange? ports = null, bool kept = false)
     {
         this.binDirectory = binDirectory;
         this.rootDirectory = rootDirectory;
         this.runAsServerUser = runAsServerUser;
         this.logger = logger;
+        this.ports = ports;
+        this.kept = kept;
         ConnectionString = string.Empty;
     }
+
+    /// <summary>The name of the file in a kept server's directory that records its port, password and binaries.</summary>
+    public const string StateFileName = "warehouse.json";
+
+    /// <summary>Whether this server outlives the process (a kept local warehouse): disposing it leaves it running.</summary>
+    public bool Kept => kept;
+
+    /// <summary>The server's directory (its data, log and, when kept, its state file).</summary>
+    public string RootDirectory => rootDirectory;
 
     /// <inheritdoc />
     public string ConnectionString { get; private set; }
@@ -60,12 +73,13 @@ internal sealed class LocalBinariesServer : IServerInstance
         string binDirectory,
         TimeSpan startTimeout,
         ILogger logger,
+        PortRange? ports = null,
         CancellationToken cancellationToken = default)
     {
         var runAsServerUser = !OperatingSystem.IsWindows() && Environment.IsPrivilegedProcess;
         await RemoveOrphansAsync(binDirectory, runAsServerUser, logger, cancellationToken).ConfigureAwait(false);
         var root = CreatePrivateDirectory();
-        var server = new LocalBinariesServer(binDirectory, root, runAsServerUser, logger);
+        var server = new LocalBinariesServer(binDirectory, root, runAsServerUser, logger, ports);
         AppDomain.CurrentDomain.ProcessExit += server.OnProcessExit;
         try
         {
@@ -89,10 +103,89 @@ internal sealed class LocalBinariesServer : IServerInstance
         }
     }
 
-    /// <summary>Stops the server and removes its directory; later calls do nothing.</summary>
+    /// <summary>
+    /// Reuses the kept server in <paramref name="root"/> (started again if it was stopped, on its recorded port when that
+    /// is free), or creates it there. It is never stopped by this process: <see cref="RemoveKeptAsync"/> removes it.
+    /// </summary>
+    /// <exception cref="SourceUnavailableException">The server could not be created or started.</exception>
+    public static async Task<LocalBinariesServer> StartKeptAsync(
+        string binDirectory,
+        string root,
+        TimeSpan startTimeout,
+        ILogger logger,
+        PortRange? ports,
+        CancellationToken cancellationToken)
+    {
+        var runAsServerUser = !OperatingSystem.IsWindows() && Environment.IsPrivilegedProcess;
+        var server = new LocalBinariesServer(binDirectory, root, runAsServerUser, logger, ports, kept: true);
+        var state = KeptState.Read(Path.Combine(root, StateFileName));
+        if (state is not null && Directory.Exists(server.DataDirectory))
+        {
+            var binaries = new LocalBinariesServer(state.BinDirectory, root, runAsServerUser, logger, ports, kept: true);
+            if (!File.Exists(Path.Combine(server.DataDirectory, "postmaster.pid")))
+            {
+                var port = await binaries.StartServerAsync(startTimeout, cancellationToken, state.Port).ConfigureAwait(false);
+                state = state with { Port = port };
+                state.Write(Path.Combine(root, StateFileName));
+            }
+
+            binaries.ConnectionString = state.ConnectionString;
+            return binaries;
+        }
+
+        // Nothing usable there: start afresh.
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
+        CreatePrivateDirectory(root);
+        try
+        {
+            var password = RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 32);
+            await server.InitializeDataDirectoryAsync(password, cancellationToken).ConfigureAwait(false);
+            var port = await server.StartServerAsync(startTimeout, cancellationToken).ConfigureAwait(false);
+            var created = new KeptState(port, password, binDirectory);
+            created.Write(Path.Combine(root, StateFileName));
+            server.ConnectionString = created.ConnectionString;
+            return server;
+        }
+        catch
+        {
+            await RemoveKeptAsync(root, logger, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Stops the kept server in <paramref name="root"/> and removes the directory.</summary>
+    /// <returns>Whether there was a kept server to remove.</returns>
+    public static async Task<bool> RemoveKeptAsync(string root, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(root))
+        {
+            return false;
+        }
+
+        var state = KeptState.Read(Path.Combine(root, StateFileName));
+        var runAsServerUser = !OperatingSystem.IsWindows() && Environment.IsPrivilegedProcess;
+        var server = new LocalBinariesServer(state?.BinDirectory ?? string.Empty, root, runAsServerUser, logger);
+        if (state is not null)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            server.DeleteRootDirectory();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return true;
+    }
+
+    /// <summary>Stops the server and removes its directory, unless it is kept; later calls do nothing.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref stopped, 1) != 0)
+        if (kept || Interlocked.Exchange(ref stopped, 1) != 0)
         {
             return;
         }
@@ -194,6 +287,13 @@ internal sealed class LocalBinariesServer : IServerInstance
     private static string CreatePrivateDirectory()
     {
         var path = Path.Combine(Path.GetTempPath(), DirectoryPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        CreatePrivateDirectory(path);
+        File.WriteAllText(Path.Combine(path, OwnerFileName), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        return path;
+    }
+
+    private static void CreatePrivateDirectory(string path)
+    {
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(path);
@@ -203,9 +303,6 @@ internal sealed class LocalBinariesServer : IServerInstance
             // The socket and the password file live here: only the server's account may look inside.
             Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-
-        File.WriteAllText(Path.Combine(path, OwnerFileName), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        return path;
     }
 
     private async Task InitializeDataDirectoryAsync(string password, CancellationToken cancellationToken)
@@ -259,11 +356,13 @@ internal sealed class LocalBinariesServer : IServerInstance
     }
 
     /// <summary>Starts the server on a free port, picking another one when the port is taken in between.</summary>
-    private async Task<int> StartServerAsync(TimeSpan startTimeout, CancellationToken cancellationToken)
+    private async Task<int> StartServerAsync(TimeSpan startTimeout, CancellationToken cancellationToken, int? preferredPort = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var port = FindFreePort();
+            var port = attempt == 1 && preferredPort is { } preferred && IsFree(preferred) && (ports is not { } r || (preferred >= r.First && preferred <= r.Last))
+                ? preferred
+                : FindFreePort(ports);
             var logLength = File.Exists(LogFile) ? new FileInfo(LogFile).Length : 0;
             var (fileName, arguments) = Command("pg_ctl",
             [
@@ -293,11 +392,44 @@ internal sealed class LocalBinariesServer : IServerInstance
         }
     }
 
-    private static int FindFreePort()
+    /// <summary>A free port on 127.0.0.1: any, or the first free one of the range from a random start.</summary>
+    /// <exception cref="SourceUnavailableException">Every port of the range is taken.</exception>
+    private static int FindFreePort(PortRange? ports)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (ports is not { } range)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        var count = range.Last - range.First + 1;
+        var start = RandomNumberGenerator.GetInt32(count);
+        for (var i = 0; i < count; i++)
+        {
+            var port = range.First + ((start + i) % count);
+            if (IsFree(port))
+            {
+                return port;
+            }
+        }
+
+        throw new SourceUnavailableException(
+            $"every port of {range} ({PostgresServerEnvironment.PortVariable}) is taken on 127.0.0.1; give a wider range, or free one.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private async Task GiveDirectoryToServerUserAsync(CancellationToken cancellationToken)
@@ -344,7 +476,7 @@ internal sealed class LocalBinariesServer : IServerInstance
         return string.Join(Environment.NewLine, lines.Skip(Math.Max(0, lines.Length - LogTailLines)).Select(l => "    " + l.TrimEnd('\r')));
     }
 
-    private void DeleteRootDirectory()
+    internal void DeleteRootDirectory()
     {
         for (var attempt = 1; attempt <= 3; attempt++)
         {

@@ -22,4 +22,10 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Information, "PostgreSQL server from {Source} at {Endpoint} stopped")]
     public static partial void ServerStopped(ILogger logger, PostgresServerSource source, string endpoint);
+
+    [LoggerMessage(7, LogLevel.Information, "PostgreSQL server at {Endpoint} left running: it is not this process's ({Variable}); the databases created here were dropped")]
+    public static partial void ServerLeftRunning(ILogger logger, string endpoint, string variable);
+
+    [LoggerMessage(8, LogLevel.Information, "PostgreSQL server at {Endpoint} kept running in {Directory} for the next run (`dotnet civis local-warehouse remove` removes it)")]
+    public static partial void ServerKept(ILogger logger, string endpoint, string directory);
 }
