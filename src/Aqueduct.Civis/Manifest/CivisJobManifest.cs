@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Aqueduct.Civis.Api.Models;
 
 namespace Aqueduct.Civis.Manifest;
 
