@@ -42,10 +42,10 @@ public partial class JobsClient
     /// <summary>Show nested tree of children that this job triggers (<c>GET /jobs/{id}/children</c>).</summary>
     /// <param name="id">The ID for this job.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The answer.</returns>
-    public virtual Task<Models.JobNestedJob> ListChildrenAsync(int id, CancellationToken cancellationToken = default)
+    /// <returns>The items.</returns>
+    public virtual async Task<IReadOnlyList<Models.JobNestedJob>> ListChildrenAsync(int id, CancellationToken cancellationToken = default)
     {
-        return _pipeline.GetAsync(string.Create(CultureInfo.InvariantCulture, $"jobs/{id}/children"), CivisJsonContext.Default.JobNestedJob, cancellationToken);
+        return await _pipeline.GetAsync(string.Create(CultureInfo.InvariantCulture, $"jobs/{id}/children"), CivisJsonContext.Default.ListJobNestedJob, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>List dependent objects for this object (<c>GET /jobs/{id}/dependencies</c>).</summary>
@@ -63,10 +63,10 @@ public partial class JobsClient
     /// <summary>Show chain of parents as a list that this job triggers from (<c>GET /jobs/{id}/parents</c>).</summary>
     /// <param name="id">The ID for this job.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The answer.</returns>
-    public virtual Task<Models.Job> ListParentsAsync(int id, CancellationToken cancellationToken = default)
+    /// <returns>The items.</returns>
+    public virtual async Task<IReadOnlyList<Models.Job>> ListParentsAsync(int id, CancellationToken cancellationToken = default)
     {
-        return _pipeline.GetAsync(string.Create(CultureInfo.InvariantCulture, $"jobs/{id}/parents"), CivisJsonContext.Default.Job, cancellationToken);
+        return await _pipeline.GetAsync(string.Create(CultureInfo.InvariantCulture, $"jobs/{id}/parents"), CivisJsonContext.Default.ListJob, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>List the projects a Job belongs to (<c>GET /jobs/{id}/projects</c>).</summary>

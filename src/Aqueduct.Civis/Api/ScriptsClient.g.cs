@@ -2145,10 +2145,10 @@ public partial class ScriptsClient
     /// <summary>Get the run history and outputs of this script (<c>GET /scripts/{id}/history</c>).</summary>
     /// <param name="id">The ID for the script.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The answer.</returns>
-    public virtual Task<Models.ScriptHistory> ListHistoryAsync(int id, CancellationToken cancellationToken = default)
+    /// <returns>The items.</returns>
+    public virtual async Task<IReadOnlyList<Models.ScriptHistory>> ListHistoryAsync(int id, CancellationToken cancellationToken = default)
     {
-        return _pipeline.GetAsync(string.Create(CultureInfo.InvariantCulture, $"scripts/{id}/history"), CivisJsonContext.Default.ScriptHistory, cancellationToken);
+        return await _pipeline.GetAsync(string.Create(CultureInfo.InvariantCulture, $"scripts/{id}/history"), CivisJsonContext.Default.ListScriptHistory, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Run a SQL script (legacy) (<c>POST /scripts/{id}/run</c>).</summary>

@@ -52,7 +52,7 @@ public sealed class GeneratedEndpointTests : IAsyncLifetime
         Assert.All(items, g => Assert.NotNull(g.Id));
         var first = _api.Requests[0];
         Assert.Equal("/groups", first.Path);
-        Assert.Equal("?query=a%20b&include_members=true&user_ids=3&user_ids=5&limit=50&page_num=1", first.Query);
+        Assert.Equal("?query=a%20b&include_members=true&user_ids=3&user_ids=5&limit=1000&page_num=1", first.Query);
         Assert.All(_api.Requests, r => Assert.Contains("page_num=", r.Query, StringComparison.Ordinal));
     }
 
@@ -70,6 +70,7 @@ public sealed class GeneratedEndpointTests : IAsyncLifetime
 
         Assert.True(all.Count > 2, $"{all.Count} groups");
         Assert.Equal((all.Count + 1) / 2, _api.Requests.Count);
+        Assert.All(_api.Requests, r => Assert.Contains("limit=2&", r.Query, StringComparison.Ordinal));
         Assert.Equal(all.Count, all.Select(g => g.Id).Distinct().Count());
     }
 

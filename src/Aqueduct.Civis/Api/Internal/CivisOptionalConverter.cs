@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 
 namespace Aqueduct.Civis.Api.Internal;
 
@@ -15,7 +14,8 @@ internal sealed class CivisOptionalConverter<T> : JsonConverter<CivisOptional<T>
     public override bool HandleNull => true;
 
     public override CivisOptional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        => reader.TokenType == JsonTokenType.Null ? new CivisOptional<T>(default!) : new CivisOptional<T>(JsonSerializer.Deserialize(ref reader, TypeInfo(options))!);
+        // The value's own converter, not a nested JsonSerializer call, so an error names the property's path ($.expiresAt).
+        => reader.TokenType == JsonTokenType.Null ? new CivisOptional<T>(default!) : new CivisOptional<T>(Converter(options).Read(ref reader, typeof(T), options)!);
 
     public override void Write(Utf8JsonWriter writer, CivisOptional<T> value, JsonSerializerOptions options)
     {
@@ -25,9 +25,9 @@ internal sealed class CivisOptionalConverter<T> : JsonConverter<CivisOptional<T>
             return;
         }
 
-        JsonSerializer.Serialize(writer, value.Value, TypeInfo(options));
+        Converter(options).Write(writer, value.Value, options);
     }
 
-    private static JsonTypeInfo<T> TypeInfo(JsonSerializerOptions options)
-        => (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+    private static JsonConverter<T> Converter(JsonSerializerOptions options)
+        => (JsonConverter<T>)options.GetTypeInfo(typeof(T)).Converter;
 }
