@@ -50,8 +50,4 @@ public readonly struct CivisOptional<T> : IEquatable<CivisOptional<T>>
     /// <param name="right">The other.</param>
     /// <returns><see langword="true"/> when they differ.</returns>
     public static bool operator !=(CivisOptional<T> left, CivisOptional<T> right) => !left.Equals(right);
-
-    /// <summary>The value, <c>null</c>, or <c>(unset)</c>.</summary>
-    /// <returns>The text.</returns>
-    public override string ToString() => HasValue ? _value?.ToString() ?? "null" : "(unset)";
 }
