@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Aqueduct.Civis.Api;
+using Aqueduct.Civis.Api.Models;
 
 namespace Aqueduct.Civis.Tool.Commands;
 

@@ -6,10 +6,11 @@ namespace Aqueduct.Civis;
 /// <summary>
 /// The Civis Platform REST API. Thread-safe and meant to be a singleton: calls run concurrently on
 /// pooled connections, each with its own timeout and retries. Typed calls are grouped by resource
-/// (<see cref="Scripts"/>, <see cref="Files"/>, <see cref="Jobs"/>, ...); every other operation of
-/// the API is reachable through <see cref="SendAsync"/> and <see cref="ListAsync"/>.
+/// (<see cref="Scripts"/>, <see cref="Files"/>, <see cref="Jobs"/>, <see cref="Reports"/>, ...): every operation of the
+/// API has a method, generated from the spec where no hand-written one adds more. <see cref="SendAsync"/> and
+/// <see cref="ListAsync"/> remain for raw JSON calls.
 /// </summary>
-public class CivisClient
+public partial class CivisClient
 {
     private readonly CivisPipeline _pipeline = null!;
 
@@ -48,6 +49,7 @@ public class CivisClient
         Queries = new QueriesClient(_pipeline);
         JsonValues = new JsonValuesClient(_pipeline);
         Services = new ServicesClient(_pipeline);
+        InitializeGeneratedClients(_pipeline);
     }
 
     /// <summary>For mocking only.</summary>

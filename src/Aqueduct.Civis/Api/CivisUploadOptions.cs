@@ -1,7 +1,7 @@
 
 namespace Aqueduct.Civis.Api;
 
-/// <summary>How <see cref="FilesClient.UploadAsync"/> sends a file: in one form post, or in parts sent side by side.</summary>
+/// <summary>How <see cref="FilesClient.UploadAsync(Stream, string, DateTimeOffset?, CancellationToken)"/> sends a file: in one form post, or in parts sent side by side.</summary>
 public sealed class CivisUploadOptions
 {
     /// <summary>Files at least this large are uploaded in parts (multipart upload).</summary>

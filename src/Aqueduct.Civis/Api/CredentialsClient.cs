@@ -1,8 +1,9 @@
+using Aqueduct.Civis.Api.Models;
 
 namespace Aqueduct.Civis.Api;
 
 /// <summary>Credentials (<c>/credentials</c>).</summary>
-public class CredentialsClient
+public partial class CredentialsClient
 {
     private readonly CivisPipeline _pipeline = null!;
 

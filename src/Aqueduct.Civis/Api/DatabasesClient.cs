@@ -1,8 +1,9 @@
+using Aqueduct.Civis.Api.Models;
 
 namespace Aqueduct.Civis.Api;
 
 /// <summary>Databases, schemas and tables (<c>/databases</c>).</summary>
-public class DatabasesClient
+public partial class DatabasesClient
 {
     private readonly CivisPipeline _pipeline = null!;
 

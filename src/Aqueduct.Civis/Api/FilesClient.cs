@@ -1,10 +1,11 @@
 using System.Buffers;
 using System.Net.Http.Headers;
+using Aqueduct.Civis.Api.Models;
 
 namespace Aqueduct.Civis.Api;
 
 /// <summary>Files: upload (in one form post or in parallel parts) and download as a stream (<c>/files</c>).</summary>
-public class FilesClient
+public partial class FilesClient
 {
     private const int MaxParts = 10_000;
     private readonly CivisPipeline _pipeline = null!;
@@ -16,7 +17,7 @@ public class FilesClient
     {
     }
 
-    /// <summary>Creates a file and its presigned upload form (<c>POST /files</c>); <see cref="UploadAsync"/> does the rest.</summary>
+    /// <summary>Creates a file and its presigned upload form (<c>POST /files</c>); <see cref="UploadAsync(Stream, string, DateTimeOffset?, CancellationToken)"/> does the rest.</summary>
     /// <param name="request">The file's name and, optionally, expiry and description.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The file's id, upload URL and form fields.</returns>
@@ -77,10 +78,32 @@ public class FilesClient
     /// <param name="expiresAt">When the platform may delete the file; <see langword="null"/> keeps the platform's default of 30 days.</param>
     /// <param name="cancellationToken">Cancels the upload.</param>
     /// <returns>The new file's id.</returns>
-    public virtual async Task<int> UploadAsync(Stream content, string name, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
+    public virtual Task<int> UploadAsync(Stream content, string name, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return UploadAsync(content, new FileCreateRequest { Name = name, ExpiresAt = expiresAt is { } at ? new CivisOptional<DateTimeOffset?>(at) : default }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Uploads content as a new file with the name, expiry and description of <paramref name="file"/>, as
+    /// <see cref="UploadAsync(Stream, string, DateTimeOffset?, CancellationToken)"/> does. Leave
+    /// <see cref="FileCreateRequest.ExpiresAt"/> unset for the platform's default of 30 days, or set it to
+    /// <see langword="null"/> for a file that never expires (<c>"expiresAt": null</c> is sent).
+    /// </summary>
+    /// <param name="content">The content, read from its current position. A stream that cannot seek is first spooled to a temporary file.</param>
+    /// <param name="file">The file's name (required), expiry and description.</param>
+    /// <param name="cancellationToken">Cancels the upload.</param>
+    /// <returns>The new file's id.</returns>
+    public virtual async Task<int> UploadAsync(Stream content, FileCreateRequest file, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(file);
+        if (string.IsNullOrEmpty(file.Name))
+        {
+            throw new ArgumentException("The file needs a name (FileCreateRequest.Name).", nameof(file));
+        }
+
+        var name = file.Name;
         if (!content.CanSeek)
         {
             var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
@@ -88,7 +111,7 @@ public class FilesClient
             {
                 await content.CopyToAsync(spool, cancellationToken).ConfigureAwait(false);
                 spool.Position = 0;
-                return await UploadAsync(spool, name, expiresAt, cancellationToken).ConfigureAwait(false);
+                return await UploadAsync(spool, file, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -96,17 +119,17 @@ public class FilesClient
         var length = content.Length - start;
         if (length >= _pipeline.Options.Uploads.MultipartThreshold)
         {
-            return await UploadMultipartAsync(content, start, length, name, expiresAt, cancellationToken).ConfigureAwait(false);
+            return await UploadMultipartAsync(content, start, length, file, cancellationToken).ConfigureAwait(false);
         }
 
-        var file = await CreateAsync(new FileCreateRequest { Name = name, ExpiresAt = expiresAt }, cancellationToken).ConfigureAwait(false);
-        if (file.Id is not { } fileId || string.IsNullOrEmpty(file.UploadUrl))
+        var created = await CreateAsync(new FileCreateRequest { Name = name, ExpiresAt = file.ExpiresAt, Description = file.Description }, cancellationToken).ConfigureAwait(false);
+        if (created.Id is not { } fileId || string.IsNullOrEmpty(created.UploadUrl))
         {
             throw new InvalidOperationException("The platform created the file but gave no id or upload URL.");
         }
 
-        var uploadUri = new Uri(file.UploadUrl);
-        var fields = file.UploadFields is { ValueKind: System.Text.Json.JsonValueKind.Object } uploadFields
+        var uploadUri = new Uri(created.UploadUrl);
+        var fields = created.UploadFields is { ValueKind: System.Text.Json.JsonValueKind.Object } uploadFields
             ? uploadFields.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value)).ToList()
             : [];
         using var response = await _pipeline.SendAsync(
@@ -128,9 +151,9 @@ public class FilesClient
                         form.Add(new StringContent(field.Value.ValueKind == System.Text.Json.JsonValueKind.String ? field.Value.GetString()! : field.Value.GetRawText()), field.Key);
                     }
 
-                    var file = new StreamContent(new NonClosingStream(content));
-                    file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                    form.Add(file, "file", name);
+                    var part = new StreamContent(new NonClosingStream(content));
+                    part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                    form.Add(part, "file", name);
                     return form;
                 },
             },
@@ -162,7 +185,7 @@ public class FilesClient
         return Math.Max(size, (length + MaxParts - 1) / MaxParts);
     }
 
-    private async Task<int> UploadMultipartAsync(Stream content, long start, long length, string name, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+    private async Task<int> UploadMultipartAsync(Stream content, long start, long length, FileCreateRequest file, CancellationToken cancellationToken)
     {
         var partSize = PartSize(length, _pipeline.Options.Uploads.MinPartSize);
         if (partSize > Array.MaxLength)
@@ -173,7 +196,7 @@ public class FilesClient
         var partCount = (int)((length + partSize - 1) / partSize);
         var created = await _pipeline.SendAsync(
             HttpMethod.Post, "files/multipart",
-            new MultipartFileCreateRequest { Name = name, NumParts = partCount, ExpiresAt = expiresAt },
+            new MultipartFileCreateRequest { Name = file.Name, NumParts = partCount, ExpiresAt = file.ExpiresAt, Description = file.Description },
             CivisJsonContext.Default.MultipartFileCreateRequest, CivisJsonContext.Default.MultipartFileCreateResponse, cancellationToken).ConfigureAwait(false);
         if (created.Id is not { } fileId || created.UploadUrls is not { } urls || urls.Count != partCount)
         {
@@ -284,7 +307,7 @@ public class FilesClient
             if (failure is CivisApiException api)
             {
                 throw new CivisUploadException(
-                    $"Part {lowestFailure + 1} of {partCount} of file {fileId} ('{name}') failed: {api.Message} The upload was abandoned and not completed.",
+                    $"Part {lowestFailure + 1} of {partCount} of file {fileId} ('{file.Name}') failed: {api.Message} The upload was abandoned and not completed.",
                     fileId, lowestFailure + 1, partCount, api);
             }
 

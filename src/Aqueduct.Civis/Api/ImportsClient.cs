@@ -1,8 +1,9 @@
+using Aqueduct.Civis.Api.Models;
 
 namespace Aqueduct.Civis.Api;
 
 /// <summary>CSV imports from platform files into tables (<c>/imports/files/csv</c>).</summary>
-public class ImportsClient
+public partial class ImportsClient
 {
     private readonly CivisPipeline _pipeline = null!;
 

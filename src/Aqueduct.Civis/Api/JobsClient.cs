@@ -1,8 +1,9 @@
+using Aqueduct.Civis.Api.Models;
 
 namespace Aqueduct.Civis.Api;
 
 /// <summary>Any job (script, import, export...) and its runs, logs and outputs (<c>/jobs</c>).</summary>
-public class JobsClient
+public partial class JobsClient
 {
     private readonly CivisPipeline _pipeline = null!;
 

@@ -1,8 +1,9 @@
+using Aqueduct.Civis.Api.Models;
 
 namespace Aqueduct.Civis.Api;
 
 /// <summary>JSON values, mostly to attach as run outputs (<c>/json_values</c>).</summary>
-public class JsonValuesClient
+public partial class JsonValuesClient
 {
     private readonly CivisPipeline _pipeline = null!;
 

@@ -1,8 +1,9 @@
+using Aqueduct.Civis.Api.Models;
 
 namespace Aqueduct.Civis.Api;
 
 /// <summary>Ad-hoc SQL queries (<c>/queries</c>).</summary>
-public class QueriesClient
+public partial class QueriesClient
 {
     private readonly CivisPipeline _pipeline = null!;
 

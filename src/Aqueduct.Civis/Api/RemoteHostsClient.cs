@@ -1,8 +1,9 @@
+using Aqueduct.Civis.Api.Models;
 
 namespace Aqueduct.Civis.Api;
 
 /// <summary>Remote hosts: databases and other systems the platform connects to (<c>/remote_hosts</c>).</summary>
-public class RemoteHostsClient
+public partial class RemoteHostsClient
 {
     private readonly CivisPipeline _pipeline = null!;
 

@@ -1,8 +1,9 @@
+using Aqueduct.Civis.Api.Models;
 
 namespace Aqueduct.Civis.Api;
 
 /// <summary>Container and SQL scripts and their runs (<c>/scripts</c>).</summary>
-public class ScriptsClient
+public partial class ScriptsClient
 {
     private readonly CivisPipeline _pipeline = null!;
 

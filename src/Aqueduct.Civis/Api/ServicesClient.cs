@@ -1,8 +1,9 @@
+using Aqueduct.Civis.Api.Models;
 
 namespace Aqueduct.Civis.Api;
 
 /// <summary>Services (hosted apps), their tokens and share links (<c>/services</c>).</summary>
-public class ServicesClient
+public partial class ServicesClient
 {
     private readonly CivisPipeline _pipeline = null!;
 

@@ -1,8 +1,9 @@
+using Aqueduct.Civis.Api.Models;
 
 namespace Aqueduct.Civis.Api;
 
 /// <summary>The signed-in user (<c>/users</c>).</summary>
-public class UsersClient
+public partial class UsersClient
 {
     private readonly CivisPipeline _pipeline = null!;
 

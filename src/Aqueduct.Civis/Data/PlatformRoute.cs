@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.IO.Compression;
+using Aqueduct.Civis.Api.Models;
 using Npgsql;
 
 namespace Aqueduct.Civis.Data;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Aqueduct.Civis.Api;
 using Aqueduct.Civis.Api.Internal;
+using Aqueduct.Civis.Api.Models;
 using Aqueduct.Civis.Testing;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,4 +1,5 @@
 using Aqueduct.Civis.Api;
+using Aqueduct.Civis.Api.Models;
 using Aqueduct.Civis.Testing;
 using Microsoft.Extensions.Time.Testing;
 

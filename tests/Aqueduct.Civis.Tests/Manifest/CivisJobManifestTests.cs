@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Aqueduct.Civis.Api.Models;
 
 namespace Aqueduct.Civis.Tests.Manifest;
 
@@ -173,10 +174,10 @@ public class CivisJobManifestTests
         var manifest = CivisJobManifest.Parse(ManifestTexts.Full);
         using var archived = JsonDocument.Parse("true");
 
-        Assert.True(manifest.IsSameJob(new Aqueduct.Civis.Api.ContainerScript { Name = "Bikeshare trips", DockerImageName = "lacity/bikeshare" }));
-        Assert.False(manifest.IsSameJob(new Aqueduct.Civis.Api.ContainerScript { Name = "Bikeshare trips", DockerImageName = "lacity/other" }));
-        Assert.False(manifest.IsSameJob(new Aqueduct.Civis.Api.ContainerScript { Name = "bikeshare trips", DockerImageName = "lacity/bikeshare" }));
-        Assert.False(manifest.IsSameJob(new Aqueduct.Civis.Api.ContainerScript { Name = "Bikeshare trips", DockerImageName = "lacity/bikeshare", Archived = archived.RootElement }));
+        Assert.True(manifest.IsSameJob(new ContainerScript { Name = "Bikeshare trips", DockerImageName = "lacity/bikeshare" }));
+        Assert.False(manifest.IsSameJob(new ContainerScript { Name = "Bikeshare trips", DockerImageName = "lacity/other" }));
+        Assert.False(manifest.IsSameJob(new ContainerScript { Name = "bikeshare trips", DockerImageName = "lacity/bikeshare" }));
+        Assert.False(manifest.IsSameJob(new ContainerScript { Name = "Bikeshare trips", DockerImageName = "lacity/bikeshare", Archived = archived.RootElement }));
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using Aqueduct.Civis.Api;
+using Aqueduct.Civis.Api.Models;
 using Aqueduct.Civis.Testing;
 
 namespace Aqueduct.Civis.Tests.Testing;

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aqueduct.Civis.Api;
+using Aqueduct.Civis.Api.Models;
 using Aqueduct.Civis.Testing;
 
 namespace Aqueduct.Civis.Tests.Testing;

@@ -39,9 +39,9 @@ public sealed class SpecCopyTests
     }
 
     [Fact]
-    public void GenerateModels_SpecPath_IsTheCopyUnderEng()
+    public void GenerateApi_SpecPath_IsTheCopyUnderEng()
     {
-        var script = File.ReadAllText(Path.Combine(DotnetCli.RepositoryRoot, "eng", "generate-models.py"));
-        Assert.Contains("SPEC = 'eng/civis-api/civis_api_spec.json'", script, StringComparison.Ordinal);
+        var script = File.ReadAllText(Path.Combine(DotnetCli.RepositoryRoot, "eng", "generate-api.py"));
+        Assert.Contains("SPEC = os.path.join(ROOT, 'eng', 'civis-api', 'civis_api_spec.json')", script, StringComparison.Ordinal);
     }
 }

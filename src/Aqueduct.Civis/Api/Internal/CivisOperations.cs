@@ -7,14 +7,23 @@ namespace Aqueduct.Civis.Api.Internal;
 /// contract tests check each against the spec; the tests against the fake check that the client
 /// calls nothing that is not listed here.
 /// </summary>
-internal static class CivisOperations
+internal static partial class CivisOperations
 {
-    /// <summary>One typed operation: method, the spec's path template, and the JSON types of its body and answer.</summary>
-    public sealed record Operation(string Method, string Path, JsonTypeInfo? Request, JsonTypeInfo? Response, bool ResponseIsList = false);
+    /// <summary>
+    /// One typed operation: method, the spec's path template, the JSON types of its body and answer, and for a generated
+    /// operation its method (<c>ReportsClient.GetAsync</c>) and whether it is paged.
+    /// </summary>
+    public sealed record Operation(string Method, string Path, JsonTypeInfo? Request, JsonTypeInfo? Response, bool ResponseIsList = false, string? Member = null, bool Paged = false);
 
     private static CivisJsonContext J => CivisJsonContext.Default;
 
-    public static readonly IReadOnlyList<Operation> All =
+    private static IReadOnlyList<Operation>? _all;
+
+    /// <summary>Every typed operation: the hand-written ones, then the generated ones.</summary>
+    public static IReadOnlyList<Operation> All => _all ??= [.. HandWritten, .. Generated];
+
+    /// <summary>The operations the hand-written methods call (eng/generate-api.py does not generate them again).</summary>
+    public static readonly IReadOnlyList<Operation> HandWritten =
     [
         new("GET", "/users/me", null, J.CurrentUser),
         new("GET", "/databases", null, J.Database, true),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Aqueduct.Civis.Api.Models;
 
 namespace Aqueduct.Civis.Api.Internal;
 
