@@ -35,7 +35,7 @@ internal static partial class DocCodeBlocks
     /// <summary>The namespaces a fragment sees without naming them.</summary>
     public static readonly string[] FragmentUsings =
     [
-        "System.Text.Json", "Aqueduct.Civis", "Aqueduct.Civis.Api", "Aqueduct.Civis.Testing", "Dapper", "Microsoft.Extensions.Configuration",
+        "System.Text.Json", "Aqueduct.Civis", "Aqueduct.Civis.Api", "Aqueduct.Civis.Api.Models", "Aqueduct.Civis.Testing", "Dapper", "Microsoft.Extensions.Configuration",
         "Microsoft.Extensions.DependencyInjection", "Microsoft.Extensions.Logging", "Npgsql", "Xunit", "Docs.Ambient",
     ];
 
