@@ -107,8 +107,6 @@ public sealed partial class FakeCivisApi : IAsyncDisposable
     /// <param name="apiKey">The key to accept; a random one when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels starting.</param>
     /// <returns>The running server; dispose it to stop it.</returns>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
-        Justification = "StartAsync() and StartAsync(key) are the common calls; the options overload needs its options, so the calls never compete.")]
     public static Task<FakeCivisApi> StartAsync(string? apiKey = null, CancellationToken cancellationToken = default)
         => StartAsync(new FakeCivisApiOptions { ApiKey = apiKey }, cancellationToken);
 
@@ -118,8 +116,6 @@ public sealed partial class FakeCivisApi : IAsyncDisposable
     /// <returns>The running server; dispose it to stop it.</returns>
     /// <exception cref="InvalidOperationException">The port could not be listened on (another process uses it, say).</exception>
     /// <exception cref="ArgumentException"><see cref="FakeCivisApiOptions.ApiKey"/> is empty or white space.</exception>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
-        Justification = "See the key overload: the two never compete.")]
     public static async Task<FakeCivisApi> StartAsync(FakeCivisApiOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
