@@ -12,7 +12,7 @@ public sealed class CommandLineTests : IAsyncLifetime
     public async ValueTask DisposeAsync() => await platform.DisposeAsync();
 
     [Fact]
-    public async Task UnknownOption_Exits2WithTheError()
+    public async Task Main_UnknownOption_Exits2WithTheError()
     {
         var tool = await platform.RunAsync("runs", "--no-such-option");
 

@@ -67,7 +67,7 @@ public sealed class EnvCommandsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EnvExample_WritesEveryVariableWithoutValues()
+    public async Task EnvExample_Manifest_WritesEveryVariableWithoutValues()
     {
         var tool = await platform.RunAsync("env", "example");
 
@@ -81,7 +81,7 @@ public sealed class EnvCommandsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Local_RunsTheCommandWithThePlatformsVariableNames()
+    public async Task Local_Command_RunsWithThePlatformsVariableNames()
     {
         platform.Write(".env", "REGION=west\n");
 

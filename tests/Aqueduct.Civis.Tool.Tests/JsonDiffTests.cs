@@ -24,7 +24,7 @@ public sealed class JsonDiffTests
         => Assert.Equal(expected, JsonDiff.Matches(JsonNode.Parse(current), JsonNode.Parse(desired)));
 
     [Fact]
-    public void ChangedKeys_OnlyTheTopLevelFieldsThatDiffer()
+    public void ChangedKeys_TwoObjects_ReturnsOnlyTopLevelFieldsThatDiffer()
     {
         var current = JsonNode.Parse("""{"id":5,"name":"Trips","schedule":{"scheduled":true,"scheduledHours":[6]},"dockerImageTag":"1.0.0","createdAt":"2026-01-01"}""")!.AsObject();
         var desired = JsonNode.Parse("""{"name":"Trips","schedule":{"scheduled":true,"scheduledHours":[6,18]},"dockerImageTag":"1.0.0"}""")!.AsObject();

@@ -96,7 +96,7 @@ public sealed class RunTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Runs_ListsTheLatestRunsWithStateAndUsage()
+    public async Task Runs_ScriptWithRuns_ListsLatestWithStateAndUsage()
     {
         platform.Api.AddRuns(scriptId, 3, "failed");
 

@@ -27,7 +27,7 @@ public sealed class ServiceCommandsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SharesThenUnshare_ListsTheShareThenRevokesIt()
+    public async Task SharesThenUnshare_Service_ListsTheShareThenRevokesIt()
     {
         Assert.Equal(0, (await platform.RunAsync("service", "share", "16", "--token-name", "for-council")).ExitCode);
 

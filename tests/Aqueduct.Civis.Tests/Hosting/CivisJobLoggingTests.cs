@@ -91,7 +91,7 @@ public sealed class CivisJobLoggingTests : IDisposable
     }
 
     [Fact]
-    public async Task LogFormatJson_EveryLineIsAJsonObjectWithSecretsMasked()
+    public async Task RunAsync_LogFormatJson_WritesJsonLinesWithSecretsMasked()
     {
         var exitCode = await RunAsync((job, _) =>
         {

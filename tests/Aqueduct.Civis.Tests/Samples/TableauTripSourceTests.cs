@@ -26,7 +26,7 @@ public sealed class TableauTripSourceTests : IAsyncLifetime
         tableau.BaseAddress, tableau.Site, view ?? tableau.ViewUrlName, tableau.ApiVersion, tableau.Username, password ?? tableau.Password));
 
     [Fact]
-    public async Task ReadAsync_SignsInFindsTheViewDownloadsItsCsvAndSignsOut()
+    public async Task ReadAsync_FakeTableau_SignsInDownloadsTheViewAndSignsOut()
     {
         var csv = await Source().ReadAsync(async (stream, ct) =>
         {
@@ -47,7 +47,7 @@ public sealed class TableauTripSourceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ReadAsync_PivotsTheDownloadAsItArrives()
+    public async Task ReadAsync_StreamedDownload_PivotsAsItArrives()
     {
         var pivot = await Source().ReadAsync(TripPivot.PivotAsync, TestContext.Current.CancellationToken);
 
